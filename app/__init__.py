@@ -1,0 +1,1 @@
+"""citygate: smart-city projects carried from idea to city-wide use through stage gates."""

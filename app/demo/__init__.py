@@ -1,0 +1,1 @@
+"""The demo portfolio: projects from the G40 report's own examples."""

@@ -1,0 +1,17 @@
+"""The published workflows, loaded and validated once per process."""
+
+from functools import lru_cache
+from typing import Annotated
+
+from fastapi import Depends
+
+from app.config import get_settings
+from workflows.engine import WorkflowRegistry
+
+
+@lru_cache
+def get_registry() -> WorkflowRegistry:
+    return WorkflowRegistry.from_directory(get_settings().workflows_dir)
+
+
+RegistryDep = Annotated[WorkflowRegistry, Depends(get_registry)]

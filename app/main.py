@@ -1,0 +1,46 @@
+"""create_app(): routers and error handlers, nothing else."""
+
+from fastapi import FastAPI
+
+from app.errors import Problem, install_error_handlers
+from app.health.router import router as health_router
+from app.projects.router import router as projects_router
+from app.reference.router import router as reference_router
+from app.workflows_api.router import router as workflows_router
+
+DESCRIPTION = """
+citygate carries the smart-city projects of a network of cities from idea to
+city-wide use through explicit decision moments (stage gates), and hands proven
+solutions on to the cities that want to follow.
+
+Every error is an RFC 9457 problem document (`application/problem+json`).
+"""
+
+
+def create_app() -> FastAPI:
+    app = FastAPI(title="citygate", version="0.1.0", description=DESCRIPTION)
+    install_error_handlers(app)
+    app.include_router(health_router)
+    app.include_router(reference_router)
+    app.include_router(projects_router)
+    app.include_router(workflows_router)
+    _document_problem_schema(app)
+    return app
+
+
+def _document_problem_schema(app: FastAPI) -> None:
+    """Make the shared `Problem` schema part of the OpenAPI document's components."""
+    build = app.openapi
+
+    def openapi() -> dict[str, object]:
+        if app.openapi_schema is None:
+            schema = build()
+            components = schema.setdefault("components", {}).setdefault("schemas", {})
+            components.setdefault("Problem", Problem.model_json_schema(ref_template="#/components/schemas/{model}"))
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+app = create_app()

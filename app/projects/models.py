@@ -1,0 +1,105 @@
+"""Project tables. KPIs, checklists and gate reviews hang off `project.id` in their own domains."""
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Text
+from sqlmodel import Field, SQLModel
+
+from app.clock import utcnow
+
+
+class HelixRole(StrEnum):
+    """Quadruple-helix role of an ecosystem partner."""
+
+    GOVERNMENT = "government"
+    BUSINESS = "business"
+    KNOWLEDGE_INSTITUTION = "knowledge_institution"
+    CITIZENS = "citizens"
+
+
+class FundingSource(StrEnum):
+    LOCAL = "local"
+    NATIONAL = "national"
+    EU = "eu"
+
+
+class FactorKind(StrEnum):
+    BOTTLENECK = "bottleneck"  # knelpunt
+    ACCELERATOR = "accelerator"  # versneller
+
+
+def _timestamp(*, index: bool = False) -> Any:
+    return Field(
+        default_factory=utcnow,
+        sa_column=Column(DateTime(timezone=True), nullable=False, index=index),
+    )
+
+
+class Project(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    city_id: int = Field(foreign_key="city.id", index=True)
+    title: str = Field(max_length=200)
+    problem_statement: str = Field(sa_column=Column(Text, nullable=False))
+    intended_result: str = Field(sa_column=Column(Text, nullable=False))
+    solution_type: str | None = Field(default=None, max_length=80, index=True)
+    ecosystem_partners: list[dict[str, str]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    capex_eur: int | None = Field(default=None, sa_type=BigInteger)
+    opex_eur_per_year: int | None = Field(default=None, sa_type=BigInteger)
+    funding_sources: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    start_date: date | None = None
+    end_date: date | None = None
+    stage: str = Field(max_length=40, index=True)
+    held_from: str | None = Field(default=None, max_length=40)
+    stop_reason: str | None = Field(default=None, sa_column=Column(Text))
+    workflow_name: str = Field(max_length=40)
+    workflow_version: int
+    origin_project_id: int | None = Field(default=None, foreign_key="project.id")
+    created_at: datetime = _timestamp(index=True)
+    updated_at: datetime = _timestamp()
+    stage_entered_at: datetime = _timestamp()
+
+
+class ProjectTheme(SQLModel, table=True):
+    __tablename__ = "project_theme"
+
+    project_id: int = Field(foreign_key="project.id", primary_key=True, ondelete="CASCADE")
+    theme_code: str = Field(
+        foreign_key="theme.code", primary_key=True, index=True, max_length=40
+    )
+
+
+class ProjectPartnerCity(SQLModel, table=True):
+    __tablename__ = "project_partner_city"
+
+    project_id: int = Field(foreign_key="project.id", primary_key=True, ondelete="CASCADE")
+    city_id: int = Field(foreign_key="city.id", primary_key=True, index=True)
+
+
+class ProjectFactor(SQLModel, table=True):
+    """A bottleneck or accelerator a project reports, in one of the six categories."""
+
+    __tablename__ = "project_factor"
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True, ondelete="CASCADE")
+    category_code: str = Field(foreign_key="factor_category.code", index=True, max_length=40)
+    kind: str = Field(max_length=20)  # a FactorKind value
+    label: str = Field(max_length=200)
+
+
+class StageHistory(SQLModel, table=True):
+    """One move of a project, written in the same transaction as the move."""
+
+    __tablename__ = "stage_history"
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True, ondelete="CASCADE")
+    from_stage: str | None = Field(default=None, max_length=40)
+    to_stage: str = Field(max_length=40)
+    trigger: str = Field(max_length=40)
+    reason: str | None = Field(default=None, sa_column=Column(Text))
+    occurred_at: datetime = _timestamp()

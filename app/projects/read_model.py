@@ -1,0 +1,50 @@
+"""Assemble the read model of projects from their rows and child rows."""
+
+from sqlmodel import Session
+
+from app.projects import repository
+from app.projects.models import Project
+from app.projects.repository import ProjectLinks
+from app.projects.schemas import EcosystemPartner, FactorTag, ProjectRead, WorkflowRef
+
+
+def project_read(project: Project, links: ProjectLinks) -> ProjectRead:
+    assert project.id is not None
+    return ProjectRead(
+        id=project.id,
+        city_id=project.city_id,
+        title=project.title,
+        problem_statement=project.problem_statement,
+        intended_result=project.intended_result,
+        theme_codes=links.theme_codes,
+        solution_type=project.solution_type,
+        partner_city_ids=links.partner_city_ids,
+        ecosystem_partners=[EcosystemPartner(**p) for p in project.ecosystem_partners],
+        capex_eur=project.capex_eur,
+        opex_eur_per_year=project.opex_eur_per_year,
+        funding_sources=project.funding_sources,  # type: ignore[arg-type]
+        start_date=project.start_date,
+        end_date=project.end_date,
+        factors=[
+            FactorTag(category=f.category_code, kind=f.kind, label=f.label)  # type: ignore[arg-type]
+            for f in links.factors
+        ],
+        stage=project.stage,
+        held_from=project.held_from,
+        stop_reason=project.stop_reason,
+        workflow=WorkflowRef(name=project.workflow_name, version=project.workflow_version),
+        origin_project_id=project.origin_project_id,
+        created_at=project.created_at,
+        updated_at=project.updated_at,
+        stage_entered_at=project.stage_entered_at,
+    )
+
+
+def read_one(session: Session, project: Project) -> ProjectRead:
+    assert project.id is not None
+    return project_read(project, repository.links_for(session, [project.id])[project.id])
+
+
+def read_many(session: Session, projects: list[Project]) -> list[ProjectRead]:
+    links = repository.links_for(session, [p.id for p in projects if p.id is not None])
+    return [project_read(p, links[p.id]) for p in projects if p.id is not None]

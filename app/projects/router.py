@@ -1,0 +1,129 @@
+"""Projects: register, read, edit, list, and the moves that need no gate."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from app.config import get_settings
+from app.db import SessionDep
+from app.errors import problem
+from app.fields import SearchText, Tag
+from app.lifecycle import RegistryDep
+from app.paths import MAX_ID
+from app.projects import repository, service
+from app.projects.dependencies import ProjectDep
+from app.projects.read_model import read_many, read_one
+from app.projects.repository import ProjectFilters
+from app.projects.schemas import (
+    AllowedMoveRead,
+    HistoryEntry,
+    MoveRequest,
+    ProjectCreate,
+    ProjectPage,
+    ProjectRead,
+    ProjectUpdate,
+    ResumeRequest,
+    TransitionsRead,
+)
+
+router = APIRouter(prefix="/projects", tags=["projects"])
+
+StageCode = Annotated[str, Query(min_length=1, max_length=40, description="A stage name.")]
+
+
+@router.post("", status_code=201, responses=problem(422))
+def create_project(body: ProjectCreate, session: SessionDep, registry: RegistryDep) -> ProjectRead:
+    """Register a project idea; it starts in `idea` on the newest workflow version."""
+    project = service.create_project(
+        session, data=body, registry=registry, workflow=get_settings().default_workflow
+    )
+    return read_one(session, project)
+
+
+@router.get("", responses=problem(422))
+def list_projects(
+    session: SessionDep,
+    city: Annotated[int | None, Query(ge=1, le=MAX_ID, description="Owning city id.")] = None,
+    theme: Annotated[str | None, Query(min_length=1, max_length=40)] = None,
+    stage: StageCode | None = None,
+    solution_type: Annotated[Tag | None, Query(description="Exact, case-insensitive.")] = None,
+    q: Annotated[
+        SearchText | None,
+        Query(description="Words in title, problem, intended result or solution type."),
+    ] = None,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> ProjectPage:
+    """List projects, newest first, filtered and paged, with the total count."""
+    filters = ProjectFilters(
+        city_id=city, theme_code=theme, stage=stage, solution_type=solution_type, text=q
+    )
+    projects, total = repository.search(
+        session, filters, offset=(page - 1) * page_size, limit=page_size
+    )
+    return ProjectPage(
+        items=read_many(session, projects), total=total, page=page, page_size=page_size
+    )
+
+
+@router.get("/{project_id}", responses=problem(404, 422))
+def get_project(project: ProjectDep, session: SessionDep) -> ProjectRead:
+    """Read one project."""
+    return read_one(session, project)
+
+
+@router.patch("/{project_id}", responses=problem(404, 409, 422))
+def update_project(
+    project: ProjectDep, body: ProjectUpdate, session: SessionDep, registry: RegistryDep
+) -> ProjectRead:
+    """Change editable fields; stage, city and workflow version are not among them."""
+    updated = service.update_project(session, project=project, data=body, registry=registry)
+    return read_one(session, updated)
+
+
+@router.get("/{project_id}/history", responses=problem(404, 422))
+def get_history(project: ProjectDep, session: SessionDep) -> list[HistoryEntry]:
+    """Every move of the project, oldest first, starting with its creation."""
+    assert project.id is not None
+    return [HistoryEntry.model_validate(row) for row in repository.history(session, project.id)]
+
+
+@router.get("/{project_id}/transitions", responses=problem(404, 422))
+def get_transitions(project: ProjectDep, registry: RegistryDep) -> TransitionsRead:
+    """The moves allowed from the current stage; gated ones only by a board decision."""
+    engine = registry.engine(project.workflow_name, project.workflow_version)
+    moves = [
+        AllowedMoveRead(
+            trigger=m.trigger, to_stage=m.to_stage, gate=m.gate, by_gate_decision=m.gate is not None
+        )
+        for m in engine.allowed_moves(project)
+    ]
+    return TransitionsRead(stage=project.stage, moves=moves)
+
+
+@router.post("/{project_id}/hold", responses=problem(404, 409, 422))
+def hold_project(
+    project: ProjectDep, body: MoveRequest, session: SessionDep, registry: RegistryDep
+) -> ProjectRead:
+    """Park a project; it resumes at the stage it left."""
+    service.move(session, project=project, trigger="hold", reason=body.reason, registry=registry)
+    return read_one(session, project)
+
+
+@router.post("/{project_id}/resume", responses=problem(404, 409, 422))
+def resume_project(
+    project: ProjectDep, session: SessionDep, registry: RegistryDep, body: ResumeRequest | None = None
+) -> ProjectRead:
+    """Lift a hold; the project returns to the stage it was held from."""
+    reason = body.reason if body else None
+    service.move(session, project=project, trigger="resume", reason=reason, registry=registry)
+    return read_one(session, project)
+
+
+@router.post("/{project_id}/stop", responses=problem(404, 409, 422))
+def stop_project(
+    project: ProjectDep, body: MoveRequest, session: SessionDep, registry: RegistryDep
+) -> ProjectRead:
+    """Stop a project for good, recording why so that other cities can learn from it."""
+    service.move(session, project=project, trigger="stop", reason=body.reason, registry=registry)
+    return read_one(session, project)

@@ -1,0 +1,177 @@
+"""Request and response shapes for projects."""
+
+from datetime import date, datetime
+from typing import Annotated, Any, Self
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from app.clock import as_utc
+from app.fields import Name, Prose, Reason, Tag, Title
+from app.paths import MAX_ID
+from app.projects.models import FactorKind, FundingSource, HelixRole
+
+Euros = Annotated[int, Field(ge=0, le=10**12, description="Whole euros.")]
+CityId = Annotated[int, Field(ge=1, le=MAX_ID)]
+ThemeCode = Annotated[str, Field(min_length=1, max_length=40)]
+
+
+class EcosystemPartner(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name
+    role: HelixRole
+
+
+class FactorTag(BaseModel):
+    """A bottleneck (knelpunt) or accelerator (versneller) the project meets."""
+
+    model_config = ConfigDict(extra="forbid", from_attributes=True)
+
+    category: str = Field(
+        min_length=1, max_length=40, description="A factor-category code, e.g. `financing`."
+    )
+    kind: FactorKind
+    label: Tag
+
+
+class _EditableFields(BaseModel):
+    """Fields a project lead may set; shared by create and update."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: Title | None = None
+    problem_statement: Prose | None = None
+    intended_result: Prose | None = None
+    theme_codes: list[ThemeCode] | None = Field(default=None, min_length=1, max_length=6)
+    solution_type: Tag | None = None
+    partner_city_ids: list[CityId] | None = Field(default=None, max_length=50)
+    ecosystem_partners: list[EcosystemPartner] | None = Field(default=None, max_length=50)
+    capex_eur: Euros | None = None
+    opex_eur_per_year: Euros | None = None
+    funding_sources: list[FundingSource] | None = Field(default=None, max_length=3)
+    start_date: date | None = None
+    end_date: date | None = None
+    factors: list[FactorTag] | None = Field(default=None, max_length=60)
+
+    @field_validator("theme_codes", "partner_city_ids", "funding_sources")
+    @classmethod
+    def _no_repeats(cls, values: list[Any] | None) -> list[Any] | None:
+        if values is not None and len(set(values)) != len(values):
+            raise ValueError("must not repeat an entry")
+        return values
+
+    @model_validator(mode="after")
+    def _horizon_in_order(self) -> Self:
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValueError("end_date must not be before start_date")
+        return self
+
+
+class ProjectCreate(_EditableFields):
+    """A new project; it always starts in the workflow's initial stage."""
+
+    city_id: CityId
+    title: Title
+    problem_statement: Prose
+    intended_result: Prose
+    theme_codes: list[ThemeCode] = Field(min_length=1, max_length=6)
+
+
+REQUIRED_ON_UPDATE = ("title", "problem_statement", "intended_result", "theme_codes")
+
+
+class ProjectUpdate(_EditableFields):
+    """A partial update: only the fields sent change; `null` clears an optional field."""
+
+    @model_validator(mode="after")
+    def _required_stay_set(self) -> Self:
+        cleared = [
+            name
+            for name in REQUIRED_ON_UPDATE
+            if name in self.model_fields_set and getattr(self, name) is None
+        ]
+        if cleared:
+            raise ValueError(f"{', '.join(cleared)} cannot be cleared")
+        return self
+
+
+class WorkflowRef(BaseModel):
+    name: str
+    version: int
+
+
+class ProjectRead(BaseModel):
+    id: int
+    city_id: int
+    title: str
+    problem_statement: str
+    intended_result: str
+    theme_codes: list[str]
+    solution_type: str | None
+    partner_city_ids: list[int]
+    ecosystem_partners: list[EcosystemPartner]
+    capex_eur: int | None
+    opex_eur_per_year: int | None
+    funding_sources: list[FundingSource]
+    start_date: date | None
+    end_date: date | None
+    factors: list[FactorTag]
+    stage: str
+    held_from: str | None = Field(description="While on hold: the stage it resumes to.")
+    stop_reason: str | None
+    workflow: WorkflowRef
+    origin_project_id: int | None
+    created_at: datetime
+    updated_at: datetime
+    stage_entered_at: datetime
+
+    @field_validator("created_at", "updated_at", "stage_entered_at")
+    @classmethod
+    def _utc(cls, moment: datetime) -> datetime:
+        return as_utc(moment)
+
+
+class ProjectPage(BaseModel):
+    items: list[ProjectRead]
+    total: int = Field(description="Projects matching the filters, over all pages.")
+    page: int
+    page_size: int
+
+
+class MoveRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Reason
+
+
+class ResumeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Reason | None = None
+
+
+class HistoryEntry(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    from_stage: str | None = Field(description="None for the entry that created the project.")
+    to_stage: str
+    trigger: str
+    reason: str | None
+    occurred_at: datetime
+
+    @field_validator("occurred_at")
+    @classmethod
+    def _utc(cls, moment: datetime) -> datetime:
+        return as_utc(moment)
+
+
+class AllowedMoveRead(BaseModel):
+    trigger: str
+    to_stage: str
+    gate: str | None = Field(description="The gate whose board decision makes this move.")
+    by_gate_decision: bool = Field(description="True when only a gate decision can make it.")
+
+
+class TransitionsRead(BaseModel):
+    stage: str
+    moves: list[AllowedMoveRead]

@@ -1,0 +1,209 @@
+"""Project use cases: the one place that commits and fires state-machine events."""
+
+from sqlmodel import Session
+
+from app.clock import utcnow
+from app.errors import InvalidReference
+from app.projects import repository
+from app.projects.errors import GateDecisionRequired, IllegalMove, ProjectClosed, ProjectNotFound
+from app.projects.models import Project, ProjectFactor, StageHistory
+from app.projects.schemas import FactorTag, ProjectCreate, ProjectUpdate
+from app.reference import repository as reference
+from workflows.definition import StageKind
+from workflows.engine import Move, MoveRefused, WorkflowEngine, WorkflowRegistry
+
+CREATE_TRIGGER = "create"
+ADVANCE_TRIGGER = "advance"
+_SCALARS = (
+    "title",
+    "problem_statement",
+    "intended_result",
+    "solution_type",
+    "capex_eur",
+    "opex_eur_per_year",
+    "start_date",
+    "end_date",
+)
+
+
+def get_project(session: Session, *, project_id: int) -> Project:
+    """Load one project or refuse with 404."""
+    project = repository.get(session, project_id)
+    if project is None:
+        raise ProjectNotFound(project_id)
+    return project
+
+
+def create_project(
+    session: Session, *, data: ProjectCreate, registry: WorkflowRegistry, workflow: str
+) -> Project:
+    """Register a project; it starts in the initial stage of the newest workflow version."""
+    _check_references(session, data, owner_city_id=data.city_id)
+    engine = registry.latest(workflow)
+    project = Project(
+        city_id=data.city_id,
+        stage=engine.workflow.initial,
+        workflow_name=engine.workflow.name,
+        workflow_version=engine.workflow.version,
+        **_scalar_values(data),
+        ecosystem_partners=_partners(data),
+        funding_sources=[str(source) for source in data.funding_sources or []],
+    )
+    session.add(project)
+    session.flush()
+    assert project.id is not None
+    _replace_links(session, project.id, data)
+    session.add(
+        StageHistory(
+            project_id=project.id,
+            from_stage=None,
+            to_stage=project.stage,
+            trigger=CREATE_TRIGGER,
+            occurred_at=project.created_at,
+        )
+    )
+    session.commit()
+    session.refresh(project)
+    return project
+
+
+def update_project(
+    session: Session, *, project: Project, data: ProjectUpdate, registry: WorkflowRegistry
+) -> Project:
+    """Change the editable fields that were sent; the rest stays as it is."""
+    engine = _engine_of(project, registry)
+    if engine.workflow.stage(project.stage).kind is StageKind.FINAL:
+        raise ProjectClosed(_id(project), project.stage)
+    _check_references(session, data, owner_city_id=project.city_id)
+    sent = data.model_fields_set
+    values = _scalar_values(data)
+    for name in sent.intersection(_SCALARS):
+        setattr(project, name, values[name])
+    if "ecosystem_partners" in sent:
+        project.ecosystem_partners = _partners(data)
+    if "funding_sources" in sent:
+        project.funding_sources = [str(source) for source in data.funding_sources or []]
+    _replace_links(session, _id(project), data)
+    project.updated_at = utcnow()
+    session.add(project)
+    session.commit()
+    session.refresh(project)
+    return project
+
+
+def move(
+    session: Session,
+    *,
+    project: Project,
+    trigger: str,
+    reason: str | None,
+    registry: WorkflowRegistry,
+) -> Move:
+    """Make a move that needs no gate decision (hold, resume, stop)."""
+    engine = _engine_of(project, registry)
+    if engine.is_gated(project.stage, trigger):
+        gate = next(m.gate for m in engine.allowed_moves(project) if m.trigger == trigger)
+        raise GateDecisionRequired(trigger, gate or "", project.stage, engine.allowed_moves(project))
+    return _fire(session, project, trigger, reason, engine)
+
+
+def advance(
+    session: Session, *, project: Project, reason: str | None, registry: WorkflowRegistry
+) -> Move:
+    """Pass the project's next gate; only a board decision calls this."""
+    return _fire(session, project, ADVANCE_TRIGGER, reason, _engine_of(project, registry))
+
+
+def _fire(
+    session: Session, project: Project, trigger: str, reason: str | None, engine: WorkflowEngine
+) -> Move:
+    # Lock the row (PostgreSQL) and read its latest stage so two moves never interleave.
+    session.refresh(project, with_for_update=True)
+    try:
+        made = engine.fire(project, trigger)
+    except MoveRefused as refused:
+        session.rollback()
+        raise IllegalMove(trigger, refused.stage, refused.allowed) from refused
+    now = utcnow()
+    project.stage_entered_at = now
+    project.updated_at = now
+    target = engine.workflow.stage(made.to_stage)
+    if target.kind is StageKind.FINAL and made.gate is None:
+        project.stop_reason = reason
+    session.add(project)
+    session.add(
+        StageHistory(
+            project_id=_id(project),
+            from_stage=made.from_stage,
+            to_stage=made.to_stage,
+            trigger=made.trigger,
+            reason=reason,
+            occurred_at=now,
+        )
+    )
+    session.commit()
+    session.refresh(project)
+    return made
+
+
+def _engine_of(project: Project, registry: WorkflowRegistry) -> WorkflowEngine:
+    return registry.engine(project.workflow_name, project.workflow_version)
+
+
+def _id(project: Project) -> int:
+    assert project.id is not None
+    return project.id
+
+
+def _scalar_values(data: ProjectCreate | ProjectUpdate) -> dict[str, object]:
+    return {name: getattr(data, name) for name in _SCALARS}
+
+
+def _partners(data: ProjectCreate | ProjectUpdate) -> list[dict[str, str]]:
+    return [partner.model_dump(mode="json") for partner in data.ecosystem_partners or []]
+
+
+def _replace_links(session: Session, project_id: int, data: ProjectCreate | ProjectUpdate) -> None:
+    sent = data.model_fields_set | ({"theme_codes"} if isinstance(data, ProjectCreate) else set())
+    if "theme_codes" in sent and data.theme_codes is not None:
+        repository.replace_themes(session, project_id, data.theme_codes)
+    if "partner_city_ids" in sent:
+        repository.replace_partner_cities(session, project_id, data.partner_city_ids or [])
+    if "factors" in sent:
+        repository.replace_factors(session, project_id, _factor_rows(project_id, data.factors))
+
+
+def _factor_rows(project_id: int, factors: list[FactorTag] | None) -> list[ProjectFactor]:
+    return [
+        ProjectFactor(
+            project_id=project_id, category_code=f.category, kind=f.kind.value, label=f.label
+        )
+        for f in factors or []
+    ]
+
+
+def _check_references(
+    session: Session, data: ProjectCreate | ProjectUpdate, *, owner_city_id: int
+) -> None:
+    """Refuse, naming the field, any city, theme or category that does not exist."""
+    if isinstance(data, ProjectCreate) and not reference.existing_city_ids(session, [owner_city_id]):
+        raise InvalidReference("city_id", f"no city with id {owner_city_id}")
+    if data.theme_codes:
+        unknown = set(data.theme_codes) - reference.existing_theme_codes(session, data.theme_codes)
+        if unknown:
+            raise InvalidReference("theme_codes", f"unknown theme(s): {', '.join(sorted(unknown))}")
+    if data.partner_city_ids:
+        if owner_city_id in data.partner_city_ids:
+            raise InvalidReference("partner_city_ids", "the owning city cannot also be a partner")
+        found = reference.existing_city_ids(session, data.partner_city_ids)
+        unknown_ids = sorted(set(data.partner_city_ids) - found)
+        if unknown_ids:
+            listed = ", ".join(map(str, unknown_ids))
+            raise InvalidReference("partner_city_ids", f"no city with id(s) {listed}")
+    if data.factors:
+        codes = {factor.category for factor in data.factors}
+        unknown = codes - reference.existing_category_codes(session, codes)
+        if unknown:
+            raise InvalidReference(
+                "factors", f"unknown factor categor(y/ies): {', '.join(sorted(unknown))}"
+            )

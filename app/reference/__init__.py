@@ -1,0 +1,1 @@
+"""Reference data: cities, smart-city themes and the knelpunt/versneller categories."""

@@ -1,0 +1,34 @@
+"""Use cases on reference data; the one place here that commits."""
+
+from sqlmodel import Session
+
+from app.reference import repository
+from app.reference.errors import CityExists, CityNotFound
+from app.reference.models import City
+from app.reference.schemas import CityCreate
+
+
+def add_city(session: Session, *, data: CityCreate) -> City:
+    """Add a city (e.g. a European follower city) to the network."""
+    clash = repository.find_city_clash(
+        session, name=data.name, country=data.country, cbs_code=data.cbs_code
+    )
+    if clash is not None:
+        raise CityExists(
+            f"City {clash.name} ({clash.country}, {clash.cbs_code or 'no CBS code'}) "
+            f"already exists with id {clash.id}.",
+            existing_id=clash.id,
+        )
+    city = City.model_validate(data.model_dump())
+    session.add(city)
+    session.commit()
+    session.refresh(city)
+    return city
+
+
+def get_city(session: Session, *, city_id: int) -> City:
+    """Load one city or refuse with 404."""
+    city = session.get(City, city_id)
+    if city is None:
+        raise CityNotFound(city_id)
+    return city

@@ -1,0 +1,1 @@
+"""Read access to the published workflow versions."""

@@ -1,0 +1,1 @@
+"""Celery workers: background work relayed from the transactional outbox."""

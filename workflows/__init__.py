@@ -1,0 +1,1 @@
+"""Lifecycle definitions of citygate as data, and the pure code that loads and runs them."""

@@ -1,0 +1,230 @@
+"""Load a workflow file and refuse it, with every reason, when it cannot run.
+
+A workflow is checked as a whole when it loads, so that a broken file is reported
+by name at start-up instead of surfacing as an odd refusal on some project later.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections import deque
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+
+class StageKind(StrEnum):
+    ACTIVE = "active"  # work goes on; the project can be held or stopped
+    PARKED = "parked"  # waiting; resumes to the stage it left
+    FINAL = "final"  # no move leaves it
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    label: str
+    kind: StageKind
+
+
+@dataclass(frozen=True)
+class Transition:
+    trigger: str
+    sources: tuple[str, ...]
+    dest: str | None  # None when the move returns to the stage a project was parked from
+    gate: str | None = None
+
+    @property
+    def gated(self) -> bool:
+        return self.gate is not None
+
+    @property
+    def returns(self) -> bool:
+        return self.dest is None
+
+
+@dataclass(frozen=True)
+class Workflow:
+    name: str
+    version: int
+    title: str
+    initial: str
+    stages: tuple[Stage, ...]
+    transitions: tuple[Transition, ...]
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.name, self.version)
+
+    def stage(self, name: str) -> Stage:
+        return next(stage for stage in self.stages if stage.name == name)
+
+    def stage_names(self) -> list[str]:
+        return [stage.name for stage in self.stages]
+
+    def entries_into(self, stage: str) -> list[str]:
+        """Stages from which a transition leads directly into `stage`."""
+        return [
+            source
+            for transition in self.transitions
+            if transition.dest == stage
+            for source in transition.sources
+        ]
+
+
+class WorkflowInvalid(Exception):
+    """A workflow file that cannot run; `problems` names every reason."""
+
+    def __init__(self, source: str, problems: list[str]) -> None:
+        self.source = source
+        self.problems = problems
+        super().__init__(f"{source}: " + "; ".join(problems))
+
+
+def load_workflow(path: Path) -> Workflow:
+    """Read and validate one workflow file."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise WorkflowInvalid(path.name, [f"not valid TOML: {exc}"]) from exc
+    return parse_workflow(raw, source=path.name)
+
+
+def parse_workflow(raw: dict[str, Any], *, source: str = "<workflow>") -> Workflow:
+    """Build a workflow from its parsed file, refusing it with every problem found."""
+    problems: list[str] = []
+    name = raw.get("name")
+    version = raw.get("version")
+    if not isinstance(name, str) or not name:
+        problems.append("missing workflow name")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        problems.append("version must be a positive integer")
+
+    stages = _parse_stages(raw.get("stages"), problems)
+    transitions = _parse_transitions(raw.get("transitions"), problems)
+    known = {stage.name for stage in stages}
+
+    initial = raw.get("initial")
+    if not isinstance(initial, str) or not initial:
+        problems.append("no initial stage: set `initial` to the stage new projects start in")
+    elif initial not in known:
+        problems.append(f"unknown stage {initial!r} named as the initial stage")
+
+    _check_transitions(stages, transitions, problems)
+    if not problems and isinstance(initial, str):
+        _check_reachable(initial, stages, transitions, problems)
+    if problems:
+        raise WorkflowInvalid(source, problems)
+    return Workflow(
+        name=str(name),
+        version=int(str(version)),
+        title=str(raw.get("title", name)),
+        initial=str(initial),
+        stages=tuple(stages),
+        transitions=tuple(transitions),
+    )
+
+
+def _parse_stages(raw: object, problems: list[str]) -> list[Stage]:
+    if not isinstance(raw, list) or not raw:
+        problems.append("no stages defined")
+        return []
+    stages: list[Stage] = []
+    seen: set[str] = set()
+    for position, entry in enumerate(raw, start=1):
+        stage_name = entry.get("name") if isinstance(entry, dict) else None
+        if not isinstance(stage_name, str) or not stage_name:
+            problems.append(f"stage #{position} has no name")
+            continue
+        if stage_name in seen:
+            problems.append(f"duplicate stage {stage_name!r}")
+            continue
+        seen.add(stage_name)
+        kind = entry.get("kind", StageKind.ACTIVE)
+        if kind not in StageKind._value2member_map_:
+            allowed = ", ".join(StageKind)
+            problems.append(f"stage {stage_name!r} has unknown kind {kind!r} (one of {allowed})")
+            continue
+        label = entry.get("label", stage_name)
+        stages.append(Stage(name=stage_name, label=str(label), kind=StageKind(kind)))
+    return stages
+
+
+def _parse_transitions(raw: object, problems: list[str]) -> list[Transition]:
+    if not isinstance(raw, list):
+        problems.append("no transitions defined")
+        return []
+    transitions: list[Transition] = []
+    for position, entry in enumerate(raw, start=1):
+        if not isinstance(entry, dict) or not isinstance(entry.get("trigger"), str):
+            problems.append(f"transition #{position} has no trigger")
+            continue
+        trigger = entry["trigger"]
+        source = entry.get("source")
+        sources = (source,) if isinstance(source, str) else source
+        if not isinstance(sources, list | tuple) or not sources:
+            problems.append(f"transition {trigger!r} has no source stage")
+            continue
+        returns = entry.get("returns", False) is True
+        dest = entry.get("dest")
+        if returns == isinstance(dest, str):
+            problems.append(f"transition {trigger!r} needs exactly one of `dest` or `returns`")
+            continue
+        gate = entry.get("gate")
+        transitions.append(
+            Transition(
+                trigger=trigger,
+                sources=tuple(str(s) for s in sources),
+                dest=None if returns else str(dest),
+                gate=str(gate) if gate is not None else None,
+            )
+        )
+    return transitions
+
+
+def _check_transitions(
+    stages: list[Stage], transitions: list[Transition], problems: list[str]
+) -> None:
+    kinds = {stage.name: stage.kind for stage in stages}
+    seen_moves: set[tuple[str, str]] = set()
+    for transition in transitions:
+        named = [*transition.sources, *([transition.dest] if transition.dest else [])]
+        for stage_name in named:
+            if stage_name not in kinds:
+                problems.append(
+                    f"unknown stage {stage_name!r} in transition {transition.trigger!r}"
+                )
+        for source in transition.sources:
+            if (transition.trigger, source) in seen_moves:
+                problems.append(f"duplicate trigger {transition.trigger!r} from stage {source!r}")
+            seen_moves.add((transition.trigger, source))
+            if kinds.get(source) is StageKind.FINAL:
+                problems.append(
+                    f"final stage {source!r} cannot be the source of {transition.trigger!r}"
+                )
+            if transition.returns and kinds.get(source) is not StageKind.PARKED:
+                problems.append(
+                    f"transition {transition.trigger!r} returns, so its source {source!r} "
+                    "must be a parked stage"
+                )
+        if transition.gated and transition.returns:
+            problems.append(f"gated transition {transition.trigger!r} must name its `dest`")
+
+
+def _check_reachable(
+    initial: str, stages: list[Stage], transitions: list[Transition], problems: list[str]
+) -> None:
+    reached = {initial}
+    queue = deque([initial])
+    while queue:
+        current = queue.popleft()
+        for transition in transitions:
+            if current not in transition.sources:
+                continue
+            # A returning move leads back to a stage that was reached to get here.
+            if transition.dest is not None and transition.dest not in reached:
+                reached.add(transition.dest)
+                queue.append(transition.dest)
+    for stage in stages:
+        if stage.name not in reached:
+            problems.append(f"unreachable stage {stage.name!r}: no move leads to it from {initial!r}")
