@@ -41,8 +41,8 @@ class Conflict(AppError):
     title = "Conflict"
 
 
-class InvalidReference(AppError):
-    """A body names something (a city, a theme) that does not exist."""
+class InvalidField(AppError):
+    """A field that passed its own checks but not those against stored data."""
 
     status_code = 422
     type_slug = "validation-error"
@@ -90,7 +90,6 @@ def problem(*status_codes: int) -> dict[int | str, dict[str, Any]]:
     """The `responses=` entry that documents a route's problem responses."""
     return {
         code: {
-            "model": Problem,
             "description": PROBLEM_TITLES.get(code, "Problem"),
             "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
         }

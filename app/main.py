@@ -36,7 +36,9 @@ def _document_problem_schema(app: FastAPI) -> None:
         if app.openapi_schema is None:
             schema = build()
             components = schema.setdefault("components", {}).setdefault("schemas", {})
-            components.setdefault("Problem", Problem.model_json_schema(ref_template="#/components/schemas/{model}"))
+            problem = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+            components.update(problem.pop("$defs", {}))
+            components["Problem"] = problem
             app.openapi_schema = schema
         return app.openapi_schema
 

@@ -69,7 +69,14 @@ def registry() -> WorkflowRegistry:
 
 @pytest.fixture
 def client(session: Session) -> Iterator[TestClient]:
+    def request_session() -> Iterator[Session]:
+        # Like a request's own session: what a refused request left unsaved is dropped.
+        try:
+            yield session
+        finally:
+            session.rollback()
+
     app = create_app()
-    app.dependency_overrides[get_session] = lambda: session
+    app.dependency_overrides[get_session] = request_session
     with TestClient(app) as test_client:
         yield test_client

@@ -227,4 +227,6 @@ def _check_reachable(
                 queue.append(transition.dest)
     for stage in stages:
         if stage.name not in reached:
-            problems.append(f"unreachable stage {stage.name!r}: no move leads to it from {initial!r}")
+            problems.append(
+                f"unreachable stage {stage.name!r}: no move leads to it from {initial!r}"
+            )

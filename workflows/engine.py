@@ -67,7 +67,7 @@ class Flow:
         self.record.stage = value
 
     def returns_to_held_stage(self, event: EventData) -> bool:
-        return bool(event.transition.dest == self.record.held_from)
+        return event.transition is not None and event.transition.dest == self.record.held_from
 
 
 class WorkflowEngine:

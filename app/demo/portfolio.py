@@ -26,7 +26,11 @@ PORTFOLIO: list[DemoProject] = [
         "start_date": "2025-03-01",
         "end_date": "2027-12-31",
         "factors": [
-            {"category": "political_leadership", "kind": "accelerator", "label": "Energy transition chosen as the core of the city's smart-city policy"},
+            {
+                "category": "political_leadership",
+                "kind": "accelerator",
+                "label": "Energy transition chosen as the core of the city's smart-city policy",
+            },
         ],
         "stage": "evaluation",
     },
@@ -46,7 +50,11 @@ PORTFOLIO: list[DemoProject] = [
         "start_date": "2025-09-01",
         "end_date": "2027-06-30",
         "factors": [
-            {"category": "ecosystem", "kind": "accelerator", "label": "Entrepreneurs, residents and municipality work together"},
+            {
+                "category": "ecosystem",
+                "kind": "accelerator",
+                "label": "Entrepreneurs, residents and municipality work together",
+            },
         ],
         "stage": "pilot",
     },
@@ -63,8 +71,16 @@ PORTFOLIO: list[DemoProject] = [
         "funding_sources": ["local"],
         "start_date": "2026-01-15",
         "factors": [
-            {"category": "political_leadership", "kind": "accelerator", "label": "An alderman's ambition speeds things up"},
-            {"category": "ethics_regulation", "kind": "bottleneck", "label": "Unclear legal room for citizen-owned data"},
+            {
+                "category": "political_leadership",
+                "kind": "accelerator",
+                "label": "An alderman's ambition speeds things up",
+            },
+            {
+                "category": "ethics_regulation",
+                "kind": "bottleneck",
+                "label": "Unclear legal room for citizen-owned data",
+            },
         ],
         "stage": "idea",
     },
@@ -114,7 +130,11 @@ PORTFOLIO: list[DemoProject] = [
         "funding_sources": ["national", "eu"],
         "start_date": "2024-01-01",
         "factors": [
-            {"category": "ethics_regulation", "kind": "accelerator", "label": "Regulation-free zone for ethically sensitive experiments"},
+            {
+                "category": "ethics_regulation",
+                "kind": "accelerator",
+                "label": "Regulation-free zone for ethically sensitive experiments",
+            },
         ],
         "stage": "evaluation",
     },
@@ -256,7 +276,11 @@ PORTFOLIO: list[DemoProject] = [
         "funding_sources": ["local"],
         "start_date": "2026-05-01",
         "factors": [
-            {"category": "data_cyber_security", "kind": "bottleneck", "label": "Wi-Fi counting raises privacy questions"},
+            {
+                "category": "data_cyber_security",
+                "kind": "bottleneck",
+                "label": "Wi-Fi counting raises privacy questions",
+            },
         ],
         "stage": "idea",
     },

@@ -14,8 +14,7 @@ class ProjectNotFound(NotFound):
 
 def _moves(allowed: list[AllowedMove]) -> list[dict[str, str | None]]:
     return [
-        {"trigger": move.trigger, "to_stage": move.to_stage, "gate": move.gate}
-        for move in allowed
+        {"trigger": move.trigger, "to_stage": move.to_stage, "gate": move.gate} for move in allowed
     ]
 
 

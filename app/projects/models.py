@@ -67,9 +67,7 @@ class ProjectTheme(SQLModel, table=True):
     __tablename__ = "project_theme"
 
     project_id: int = Field(foreign_key="project.id", primary_key=True, ondelete="CASCADE")
-    theme_code: str = Field(
-        foreign_key="theme.code", primary_key=True, index=True, max_length=40
-    )
+    theme_code: str = Field(foreign_key="theme.code", primary_key=True, index=True, max_length=40)
 
 
 class ProjectPartnerCity(SQLModel, table=True):

@@ -22,12 +22,11 @@ def project_read(project: Project, links: ProjectLinks) -> ProjectRead:
         ecosystem_partners=[EcosystemPartner(**p) for p in project.ecosystem_partners],
         capex_eur=project.capex_eur,
         opex_eur_per_year=project.opex_eur_per_year,
-        funding_sources=project.funding_sources,  # type: ignore[arg-type]
+        funding_sources=project.funding_sources,
         start_date=project.start_date,
         end_date=project.end_date,
         factors=[
-            FactorTag(category=f.category_code, kind=f.kind, label=f.label)  # type: ignore[arg-type]
-            for f in links.factors
+            FactorTag(category=f.category_code, kind=f.kind, label=f.label) for f in links.factors
         ],
         stage=project.stage,
         held_from=project.held_from,

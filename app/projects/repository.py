@@ -72,9 +72,7 @@ def replace_themes(session: Session, project_id: int, theme_codes: list[str]) ->
 
 
 def replace_partner_cities(session: Session, project_id: int, city_ids: list[int]) -> None:
-    session.exec(
-        delete(ProjectPartnerCity).where(col(ProjectPartnerCity.project_id) == project_id)
-    )
+    session.exec(delete(ProjectPartnerCity).where(col(ProjectPartnerCity.project_id) == project_id))
     session.add_all(ProjectPartnerCity(project_id=project_id, city_id=c) for c in city_ids)
 
 

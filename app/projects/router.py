@@ -112,7 +112,10 @@ def hold_project(
 
 @router.post("/{project_id}/resume", responses=problem(404, 409, 422))
 def resume_project(
-    project: ProjectDep, session: SessionDep, registry: RegistryDep, body: ResumeRequest | None = None
+    project: ProjectDep,
+    session: SessionDep,
+    registry: RegistryDep,
+    body: ResumeRequest | None = None,
 ) -> ProjectRead:
     """Lift a hold; the project returns to the stage it was held from."""
     reason = body.reason if body else None

@@ -1,9 +1,9 @@
 """Request and response shapes for projects."""
 
 from datetime import date, datetime
-from typing import Annotated, Any, Self
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from app.clock import as_utc
 from app.fields import Name, Prose, Reason, Tag, Title
@@ -60,11 +60,13 @@ class _EditableFields(BaseModel):
             raise ValueError("must not repeat an entry")
         return values
 
-    @model_validator(mode="after")
-    def _horizon_in_order(self) -> Self:
-        if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValueError("end_date must not be before start_date")
-        return self
+    @field_validator("end_date")
+    @classmethod
+    def _horizon_in_order(cls, end: date | None, info: ValidationInfo) -> date | None:
+        start = info.data.get("start_date")
+        if start is not None and end is not None and end < start:
+            raise ValueError("must not be before start_date")
+        return end
 
 
 class ProjectCreate(_EditableFields):
@@ -83,16 +85,12 @@ REQUIRED_ON_UPDATE = ("title", "problem_statement", "intended_result", "theme_co
 class ProjectUpdate(_EditableFields):
     """A partial update: only the fields sent change; `null` clears an optional field."""
 
-    @model_validator(mode="after")
-    def _required_stay_set(self) -> Self:
-        cleared = [
-            name
-            for name in REQUIRED_ON_UPDATE
-            if name in self.model_fields_set and getattr(self, name) is None
-        ]
-        if cleared:
-            raise ValueError(f"{', '.join(cleared)} cannot be cleared")
-        return self
+    @field_validator(*REQUIRED_ON_UPDATE)
+    @classmethod
+    def _required_stay_set(cls, value: object) -> object:
+        if value is None:
+            raise ValueError("is required and cannot be cleared")
+        return value
 
 
 class WorkflowRef(BaseModel):

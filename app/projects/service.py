@@ -1,9 +1,12 @@
 """Project use cases: the one place that commits and fires state-machine events."""
 
+from datetime import date
+from typing import Any
+
 from sqlmodel import Session
 
 from app.clock import utcnow
-from app.errors import InvalidReference
+from app.errors import InvalidField
 from app.projects import repository
 from app.projects.errors import GateDecisionRequired, IllegalMove, ProjectClosed, ProjectNotFound
 from app.projects.models import Project, ProjectFactor, StageHistory
@@ -77,6 +80,10 @@ def update_project(
     _check_references(session, data, owner_city_id=project.city_id)
     sent = data.model_fields_set
     values = _scalar_values(data)
+    start = values["start_date"] if "start_date" in sent else project.start_date
+    end = values["end_date"] if "end_date" in sent else project.end_date
+    if isinstance(start, date) and isinstance(end, date) and end < start:
+        raise InvalidField("end_date", "must not be before start_date")
     for name in sent.intersection(_SCALARS):
         setattr(project, name, values[name])
     if "ecosystem_partners" in sent:
@@ -103,7 +110,9 @@ def move(
     engine = _engine_of(project, registry)
     if engine.is_gated(project.stage, trigger):
         gate = next(m.gate for m in engine.allowed_moves(project) if m.trigger == trigger)
-        raise GateDecisionRequired(trigger, gate or "", project.stage, engine.allowed_moves(project))
+        raise GateDecisionRequired(
+            trigger, gate or "", project.stage, engine.allowed_moves(project)
+        )
     return _fire(session, project, trigger, reason, engine)
 
 
@@ -155,7 +164,7 @@ def _id(project: Project) -> int:
     return project.id
 
 
-def _scalar_values(data: ProjectCreate | ProjectUpdate) -> dict[str, object]:
+def _scalar_values(data: ProjectCreate | ProjectUpdate) -> dict[str, Any]:
     return {name: getattr(data, name) for name in _SCALARS}
 
 
@@ -186,24 +195,26 @@ def _check_references(
     session: Session, data: ProjectCreate | ProjectUpdate, *, owner_city_id: int
 ) -> None:
     """Refuse, naming the field, any city, theme or category that does not exist."""
-    if isinstance(data, ProjectCreate) and not reference.existing_city_ids(session, [owner_city_id]):
-        raise InvalidReference("city_id", f"no city with id {owner_city_id}")
+    if isinstance(data, ProjectCreate) and not reference.existing_city_ids(
+        session, [owner_city_id]
+    ):
+        raise InvalidField("city_id", f"no city with id {owner_city_id}")
     if data.theme_codes:
         unknown = set(data.theme_codes) - reference.existing_theme_codes(session, data.theme_codes)
         if unknown:
-            raise InvalidReference("theme_codes", f"unknown theme(s): {', '.join(sorted(unknown))}")
+            raise InvalidField("theme_codes", f"unknown theme(s): {', '.join(sorted(unknown))}")
     if data.partner_city_ids:
         if owner_city_id in data.partner_city_ids:
-            raise InvalidReference("partner_city_ids", "the owning city cannot also be a partner")
+            raise InvalidField("partner_city_ids", "the owning city cannot also be a partner")
         found = reference.existing_city_ids(session, data.partner_city_ids)
         unknown_ids = sorted(set(data.partner_city_ids) - found)
         if unknown_ids:
             listed = ", ".join(map(str, unknown_ids))
-            raise InvalidReference("partner_city_ids", f"no city with id(s) {listed}")
+            raise InvalidField("partner_city_ids", f"no city with id(s) {listed}")
     if data.factors:
         codes = {factor.category for factor in data.factors}
         unknown = codes - reference.existing_category_codes(session, codes)
         if unknown:
-            raise InvalidReference(
+            raise InvalidField(
                 "factors", f"unknown factor categor(y/ies): {', '.join(sorted(unknown))}"
             )

@@ -16,7 +16,9 @@ def list_cities(session: Session, *, province: str | None, g40: bool | None) -> 
     return list(session.exec(query))
 
 
-def find_city_clash(session: Session, *, name: str, country: str, cbs_code: str | None) -> City | None:
+def find_city_clash(
+    session: Session, *, name: str, country: str, cbs_code: str | None
+) -> City | None:
     query = select(City).where((City.name == name) & (City.country == country))
     if cbs_code is not None:
         query = select(City).where(

@@ -65,9 +65,7 @@ class TestBrokenWorkflows:
         raw = default_raw()
         raw["stages"].append({"name": "archived", "kind": "final"})
 
-        assert problems_of(raw) == [
-            "unreachable stage 'archived': no move leads to it from 'idea'"
-        ]
+        assert problems_of(raw) == ["unreachable stage 'archived': no move leads to it from 'idea'"]
 
     def test_duplicate_trigger_from_one_stage(self) -> None:
         raw = default_raw()

@@ -1,6 +1,7 @@
-"""The engine on plain records: forward moves, hold and resume, refusals, one machine per version."""
+"""The engine on plain records: forward moves, hold, resume, refusals, one shared machine."""
 
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 import transitions
@@ -45,7 +46,9 @@ class TestForwardMoves:
 
 class TestHoldAndResume:
     @pytest.mark.parametrize("stage", ["idea", "pilot", "evaluation", "scale_up"])
-    def test_resume_returns_to_the_stage_held_from(self, engine: WorkflowEngine, stage: str) -> None:
+    def test_resume_returns_to_the_stage_held_from(
+        self, engine: WorkflowEngine, stage: str
+    ) -> None:
         record = Record(stage=stage)
 
         engine.fire(record, "hold")
@@ -72,7 +75,9 @@ class TestHoldAndResume:
 
 
 class TestSharedMachine:
-    def test_unknown_trigger_is_refused_with_the_allowed_moves(self, engine: WorkflowEngine) -> None:
+    def test_unknown_trigger_is_refused_with_the_allowed_moves(
+        self, engine: WorkflowEngine
+    ) -> None:
         with pytest.raises(MoveRefused) as refused:
             engine.fire(Record(), "teleport")
 
@@ -84,7 +89,7 @@ class TestSharedMachine:
         built: list[object] = []
         original_init = transitions.Machine.__init__
 
-        def counting_init(machine: transitions.Machine, *args: object, **kwargs: object) -> None:
+        def counting_init(machine: transitions.Machine, *args: Any, **kwargs: Any) -> None:
             built.append(machine)
             original_init(machine, *args, **kwargs)
 

@@ -1,0 +1,161 @@
+"""Hold, resume and stop through the API; forward moves through the engine call gates use."""
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from app.projects import service
+from app.projects.errors import GateDecisionRequired, IllegalMove
+from tests.factories import make_project, project_payload
+from workflows.engine import WorkflowRegistry
+
+
+def new_project(client: TestClient, session: Session) -> int:
+    project_id: int = client.post("/projects", json=project_payload(session)).json()["id"]
+    return project_id
+
+
+def moves(client: TestClient, project_id: int) -> list[tuple[str | None, str, str, str | None]]:
+    history = client.get(f"/projects/{project_id}/history").json()
+    return [(h["from_stage"], h["to_stage"], h["trigger"], h["reason"]) for h in history]
+
+
+class TestHoldAndResume:
+    def test_resume_returns_to_the_stage_it_left(
+        self, client: TestClient, session: Session, registry: WorkflowRegistry
+    ) -> None:
+        project = make_project(session, registry)
+        service.advance(session, project=project, reason="Go", registry=registry)
+
+        held = client.post(f"/projects/{project.id}/hold", json={"reason": "Waiting for the DPIA"})
+        resumed = client.post(f"/projects/{project.id}/resume", json={"reason": "DPIA signed"})
+
+        assert held.json()["stage"] == "on_hold"
+        assert held.json()["held_from"] == "pilot"
+        assert resumed.json()["stage"] == "pilot"
+        assert resumed.json()["held_from"] is None
+        assert moves(client, project.id or 0)[-2:] == [
+            ("pilot", "on_hold", "hold", "Waiting for the DPIA"),
+            ("on_hold", "pilot", "resume", "DPIA signed"),
+        ]
+
+    def test_resume_needs_no_body(self, client: TestClient, session: Session) -> None:
+        project_id = new_project(client, session)
+        client.post(f"/projects/{project_id}/hold", json={"reason": "Council elections"})
+
+        response = client.post(f"/projects/{project_id}/resume")
+
+        assert response.status_code == 200
+        assert response.json()["stage"] == "idea"
+
+    def test_hold_needs_a_reason(self, client: TestClient, session: Session) -> None:
+        project_id = new_project(client, session)
+
+        response = client.post(f"/projects/{project_id}/hold", json={})
+
+        assert response.status_code == 422
+        assert response.json()["errors"][0]["field"] == "reason"
+        assert client.get(f"/projects/{project_id}").json()["stage"] == "idea"
+
+
+class TestIllegalMoves:
+    def test_409_lists_the_allowed_moves_and_writes_nothing(
+        self, client: TestClient, session: Session
+    ) -> None:
+        project_id = new_project(client, session)
+        before = client.get(f"/projects/{project_id}").json()
+
+        response = client.post(f"/projects/{project_id}/resume")
+
+        assert response.status_code == 409
+        problem = response.json()
+        assert problem["type"] == "/problems/illegal-move"
+        assert problem["stage"] == "idea"
+        assert problem["allowed_moves"] == [
+            {"trigger": "advance", "to_stage": "pilot", "gate": "idea_to_pilot"},
+            {"trigger": "hold", "to_stage": "on_hold", "gate": None},
+            {"trigger": "stop", "to_stage": "stopped", "gate": None},
+        ]
+        assert client.get(f"/projects/{project_id}").json() == before
+        assert len(moves(client, project_id)) == 1
+
+    def test_nothing_moves_a_stopped_project(self, client: TestClient, session: Session) -> None:
+        project_id = new_project(client, session)
+        client.post(f"/projects/{project_id}/stop", json={"reason": "Merged with Zwolle's pilot"})
+
+        for path, body in (
+            ("hold", {"reason": "again"}),
+            ("resume", None),
+            ("stop", {"reason": "again"}),
+        ):
+            response = client.post(f"/projects/{project_id}/{path}", json=body)
+            assert response.status_code == 409, path
+            assert response.json()["allowed_moves"] == []
+
+        project = client.get(f"/projects/{project_id}").json()
+        assert project["stage"] == "stopped"
+        assert project["stop_reason"] == "Merged with Zwolle's pilot"
+
+    def test_transitions_lists_moves_with_their_gates(
+        self, client: TestClient, session: Session
+    ) -> None:
+        project_id = new_project(client, session)
+
+        listed = client.get(f"/projects/{project_id}/transitions").json()
+
+        assert listed == {
+            "stage": "idea",
+            "moves": [
+                {
+                    "trigger": "advance",
+                    "to_stage": "pilot",
+                    "gate": "idea_to_pilot",
+                    "by_gate_decision": True,
+                },
+                {"trigger": "hold", "to_stage": "on_hold", "gate": None, "by_gate_decision": False},
+                {"trigger": "stop", "to_stage": "stopped", "gate": None, "by_gate_decision": False},
+            ],
+        }
+
+
+class TestForwardMovesByGateDecision:
+    def test_advance_walks_the_lifecycle_with_history(
+        self, client: TestClient, session: Session, registry: WorkflowRegistry
+    ) -> None:
+        project = make_project(session, registry)
+
+        for _ in range(4):
+            service.advance(session, project=project, reason="Board: Go", registry=registry)
+
+        assert project.stage == "adopted"
+        assert [m[:3] for m in moves(client, project.id or 0)] == [
+            (None, "idea", "create"),
+            ("idea", "pilot", "advance"),
+            ("pilot", "evaluation", "advance"),
+            ("evaluation", "scale_up", "advance"),
+            ("scale_up", "adopted", "advance"),
+        ]
+
+    def test_the_api_move_path_refuses_a_gated_move(
+        self, session: Session, registry: WorkflowRegistry
+    ) -> None:
+        project = make_project(session, registry)
+
+        with pytest.raises(GateDecisionRequired, match="idea_to_pilot"):
+            service.move(
+                session, project=project, trigger="advance", reason=None, registry=registry
+            )
+
+        assert project.stage == "idea"
+
+    def test_advance_from_on_hold_is_illegal(
+        self, session: Session, registry: WorkflowRegistry
+    ) -> None:
+        project = make_project(session, registry)
+        service.move(session, project=project, trigger="hold", reason="Budget", registry=registry)
+
+        with pytest.raises(IllegalMove):
+            service.advance(session, project=project, reason="Go", registry=registry)
+
+        session.refresh(project)
+        assert project.stage == "on_hold"
