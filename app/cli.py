@@ -3,23 +3,73 @@
 import argparse
 import sys
 
+from pydantic import ValidationError
+
+from app.audit.service import verify_trail
+from app.auth.principal import SYSTEM
 from app.config import get_settings
 from app.db import session_scope
 from app.demo.loader import load_demo
+from app.demo.people import issue_demo_tokens
+from app.errors import AppError
 from app.lifecycle import get_registry
+from app.models import metadata
+from app.people import service as people
+from app.people.models import Role
+from app.people.schemas import PersonCreate, TokenCreate
 from workflows.definition import WorkflowInvalid
 
 
 def _load_demo(_: argparse.Namespace) -> int:
-    with session_scope() as session:
-        created = load_demo(
-            session, registry=get_registry(), workflow=get_settings().default_workflow
+    settings = get_settings()
+    if settings.environment != "demo":
+        print(
+            f"Refused: the demo is only loaded with ENVIRONMENT=demo (not {settings.environment})."
         )
+        return 2
+    with session_scope() as session:
+        created = load_demo(session, registry=get_registry(), workflow=settings.default_workflow)
+        issued = issue_demo_tokens(session)
     if created:
         print(f"Loaded the demo portfolio: {created} projects.")
     else:
-        print("The database already has projects; the demo portfolio was not loaded.")
+        print("The database already has projects; the demo portfolio was not loaded again.")
+    print("\nDemo people and their tokens (valid 30 days; demo mode only):")
+    for demo, token in issued:
+        roles = ", ".join(role.value for role in demo.roles)
+        print(f"  {demo.name:<15} {roles:<22} {demo.city or '-':<7} {token}")
+    print("\nTry: curl -H 'Authorization: Bearer <token>' http://127.0.0.1:8000/people/me")
     return 0
+
+
+def _create_admin(args: argparse.Namespace) -> int:
+    try:
+        data = PersonCreate(name=args.name, email=args.email, roles=[Role.ADMINISTRATOR])
+        with session_scope() as session:
+            person = people.create_person(session, data=data, actor=SYSTEM)
+            _, token = people.issue_token(
+                session,
+                person=person,
+                data=TokenCreate(label="first administrator", expires_in_days=args.days),
+                actor=SYSTEM,
+            )
+            person_id = person.id
+    except (ValidationError, AppError) as refused:
+        print(f"Refused: {refused}", file=sys.stderr)
+        return 2
+    print(f"Administrator {args.name} created (person {person_id}).")
+    print(f"Token, shown only now, valid {args.days} days:\n{token}")
+    return 0
+
+
+def _verify_audit(_: argparse.Namespace) -> int:
+    with session_scope() as session:
+        result = verify_trail(session)
+    if result.intact:
+        print(f"Audit trail intact: {result.entries_checked} entries verified.")
+        return 0
+    print(f"Audit trail BROKEN at entry {result.first_bad_seq}: {result.problem}", file=sys.stderr)
+    return 1
 
 
 def _check_workflows(_: argparse.Namespace) -> int:
@@ -36,10 +86,20 @@ def _check_workflows(_: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    assert metadata.tables, "every table is registered through app.models"
     parser = argparse.ArgumentParser(prog="citygate", description=__doc__)
     commands = parser.add_subparsers(required=True)
-    demo = commands.add_parser("load-demo", help="fill an empty database with the demo portfolio")
+    demo = commands.add_parser(
+        "load-demo", help="demo portfolio (into an empty database) and demo people with tokens"
+    )
     demo.set_defaults(run=_load_demo)
+    admin = commands.add_parser("create-admin", help="create an administrator and print a token")
+    admin.add_argument("--name", required=True)
+    admin.add_argument("--email", required=True)
+    admin.add_argument("--days", type=int, default=30, choices=range(1, 366), metavar="1..365")
+    admin.set_defaults(run=_create_admin)
+    verify = commands.add_parser("verify-audit", help="verify the audit trail's hash chain")
+    verify.set_defaults(run=_verify_audit)
     check = commands.add_parser("check-workflows", help="validate the published workflow files")
     check.set_defaults(run=_check_workflows)
     args = parser.parse_args(argv)

@@ -22,6 +22,7 @@ class AppError(Exception):
     status_code: ClassVar[int] = 400
     type_slug: ClassVar[str] = "bad-request"
     title: ClassVar[str] = "Bad request"
+    headers: ClassVar[dict[str, str]] = {}
 
     def __init__(self, detail: str, **extensions: Any) -> None:
         super().__init__(detail)
@@ -128,7 +129,7 @@ def _field_errors(exc: RequestValidationError) -> list[dict[str, str]]:
 
 async def _on_app_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, AppError)
-    return problem_response(
+    response = problem_response(
         request,
         status=exc.status_code,
         slug=exc.type_slug,
@@ -136,6 +137,8 @@ async def _on_app_error(request: Request, exc: Exception) -> JSONResponse:
         detail=exc.detail,
         **exc.extensions,
     )
+    response.headers.update(exc.headers)
+    return response
 
 
 async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse:

@@ -1,11 +1,16 @@
 """create_app(): routers and error handlers, nothing else."""
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
+from app.audit.router import router as audit_router
+from app.auth.dependencies import get_principal
 from app.errors import Problem, install_error_handlers
 from app.health.router import router as health_router
+from app.models import metadata
+from app.people.router import router as people_router
 from app.projects.router import router as projects_router
 from app.reference.router import router as reference_router
+from app.request_context import RequestIdMiddleware
 from app.workflows_api.router import router as workflows_router
 
 DESCRIPTION = """
@@ -14,16 +19,30 @@ city-wide use through explicit decision moments (stage gates), and hands proven
 solutions on to the cities that want to follow.
 
 Every error is an RFC 9457 problem document (`application/problem+json`).
+
+Callers authenticate with `Authorization: Bearer <token>`; tokens are issued by an
+administrator (`citygate create-admin` makes the first one). Without a token, the
+open portfolio can be read.
 """
 
 
 def create_app() -> FastAPI:
-    app = FastAPI(title="citygate", version="0.1.0", description=DESCRIPTION)
+    assert metadata.tables, "every table is registered through app.models"
+    # Every route checks a sent token, so a bad one is refused even where none is needed.
+    app = FastAPI(
+        title="citygate",
+        version="0.1.0",
+        description=DESCRIPTION,
+        dependencies=[Depends(get_principal)],
+    )
     install_error_handlers(app)
+    app.add_middleware(RequestIdMiddleware)
     app.include_router(health_router)
     app.include_router(reference_router)
     app.include_router(projects_router)
     app.include_router(workflows_router)
+    app.include_router(people_router)
+    app.include_router(audit_router)
     _document_problem_schema(app)
     return app
 

@@ -2,6 +2,8 @@
 
 from sqlmodel import SQLModel
 
+from app.audit.models import AuditEntry, AuditHead
+from app.people.models import ApiToken, Person, PersonRole
 from app.projects.models import (
     Project,
     ProjectFactor,
@@ -14,8 +16,13 @@ from app.reference.models import City, FactorCategory, Theme
 metadata = SQLModel.metadata
 
 __all__ = [
+    "ApiToken",
+    "AuditEntry",
+    "AuditHead",
     "City",
     "FactorCategory",
+    "Person",
+    "PersonRole",
     "Project",
     "ProjectFactor",
     "ProjectPartnerCity",

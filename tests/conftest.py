@@ -18,6 +18,7 @@ from sqlmodel import Session
 from app.db import build_engine, get_session
 from app.lifecycle import get_registry
 from app.main import create_app
+from tests.people_factories import Callers, Headers
 from workflows.engine import WorkflowRegistry
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,6 +61,17 @@ def session(engine: Engine) -> Iterator[Session]:
         with Session(bind=connection, join_transaction_mode="create_savepoint") as session:
             yield session
         transaction.rollback()
+
+
+@pytest.fixture
+def callers(session: Session) -> Callers:
+    return Callers(session)
+
+
+@pytest.fixture
+def lead(callers: Callers) -> Headers:
+    """A project lead of Apeldoorn, the city the project factories use."""
+    return callers.lead
 
 
 @pytest.fixture

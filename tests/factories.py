@@ -4,6 +4,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from app.auth.principal import SYSTEM
 from app.projects import service
 from app.projects.models import Project
 from app.projects.schemas import ProjectCreate
@@ -34,4 +35,6 @@ def make_project(
     session: Session, registry: WorkflowRegistry, workflow: str = "default", **overrides: Any
 ) -> Project:
     data = ProjectCreate.model_validate(project_payload(session, **overrides))
-    return service.create_project(session, data=data, registry=registry, workflow=workflow)
+    return service.create_project(
+        session, data=data, registry=registry, workflow=workflow, actor=SYSTEM
+    )

@@ -7,7 +7,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
 from app.projects.models import Project, StageHistory
-from tests.factories import project_payload
+from tests.factories import city_id, project_payload
+from tests.people_factories import Headers
 
 
 def counts(session: Session) -> tuple[int, int]:
@@ -56,11 +57,17 @@ class TestCreateRefusals:
         ("case", "override", "field"), BAD_CREATES, ids=[c[0] for c in BAD_CREATES]
     )
     def test_refused_with_the_field_named(
-        self, client: TestClient, session: Session, case: str, override: dict[str, Any], field: str
+        self,
+        client: TestClient,
+        session: Session,
+        case: str,
+        override: dict[str, Any],
+        field: str,
+        lead: Headers,
     ) -> None:
         before = counts(session)
 
-        response = client.post("/projects", json=project_payload(session, **override))
+        response = client.post("/projects", json=project_payload(session, **override), headers=lead)
 
         assert_problem(response, 422, field)
         assert counts(session) == before
@@ -68,7 +75,6 @@ class TestCreateRefusals:
     @pytest.mark.parametrize(
         ("override", "field", "message"),
         [
-            ({"city_id": 999_999}, "city_id", "no city with id 999999"),
             ({"theme_codes": ["smart_weather"]}, "theme_codes", "unknown theme(s): smart_weather"),
             ({"partner_city_ids": [999_998]}, "partner_city_ids", "no city with id(s) 999998"),
             (
@@ -85,13 +91,31 @@ class TestCreateRefusals:
         override: dict[str, Any],
         field: str,
         message: str,
+        lead: Headers,
     ) -> None:
         before = counts(session)
 
-        response = client.post("/projects", json=project_payload(session, **override))
+        response = client.post("/projects", json=project_payload(session, **override), headers=lead)
 
         assert_problem(response, 422)
         assert response.json()["errors"] == [{"field": field, "message": message}]
+        assert counts(session) == before
+
+    def test_lead_cannot_create_for_another_or_unknown_city(
+        self, client: TestClient, session: Session, lead: Headers
+    ) -> None:
+        before = counts(session)
+
+        for city in (999_999, city_id(session, "Breda")):
+            response = client.post(
+                "/projects", json=project_payload(session, city_id=city), headers=lead
+            )
+            assert_problem(response, 403)
+            assert (
+                response.json()["detail"]
+                == "A project_lead acts only on projects of their own city."
+            )
+
         assert counts(session) == before
 
     def test_body_that_is_not_json(self, client: TestClient, session: Session) -> None:
@@ -104,8 +128,8 @@ class TestCreateRefusals:
         assert_problem(response, 422)
         assert counts(session) == before
 
-    def test_body_that_is_a_list(self, client: TestClient) -> None:
-        assert_problem(client.post("/projects", json=[1, 2]), 422)
+    def test_body_that_is_a_list(self, client: TestClient, lead: Headers) -> None:
+        assert_problem(client.post("/projects", json=[1, 2], headers=lead), 422)
 
 
 class TestQueryAndPathRefusals:
@@ -135,14 +159,20 @@ class TestQueryAndPathRefusals:
     def test_wrong_method_is_a_problem_too(self, client: TestClient) -> None:
         assert_problem(client.delete("/projects"), 405)
 
-    def test_move_on_unknown_project_is_404(self, client: TestClient) -> None:
-        assert_problem(client.post("/projects/777777/hold", json={"reason": "Budget"}), 404)
+    def test_move_on_unknown_project_is_404(self, client: TestClient, lead: Headers) -> None:
+        assert_problem(
+            client.post("/projects/777777/hold", json={"reason": "Budget"}, headers=lead), 404
+        )
 
-    def test_oversize_reason(self, client: TestClient, session: Session) -> None:
-        project_id = client.post("/projects", json=project_payload(session)).json()["id"]
+    def test_oversize_reason(self, client: TestClient, session: Session, lead: Headers) -> None:
+        project_id = client.post("/projects", json=project_payload(session), headers=lead).json()[
+            "id"
+        ]
         before = counts(session)
 
-        response = client.post(f"/projects/{project_id}/stop", json={"reason": "x" * 2001})
+        response = client.post(
+            f"/projects/{project_id}/stop", json={"reason": "x" * 2001}, headers=lead
+        )
 
         assert_problem(response, 422, "reason")
         assert counts(session) == before

@@ -4,6 +4,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from app.auth.principal import SYSTEM
 from app.projects import service
 from app.projects.models import Project
 from app.projects.schemas import ProjectCreate
@@ -38,15 +39,23 @@ def _create(
         if key in fields:
             fields[key] = date.fromisoformat(fields[key])
     data = ProjectCreate.model_validate({"city_id": cities[entry["city"]], **fields})
-    project = service.create_project(session, data=data, registry=registry, workflow=workflow)
+    project = service.create_project(
+        session, data=data, registry=registry, workflow=workflow, actor=SYSTEM
+    )
     target = entry["stage"]
     parked_or_stopped = target in {"on_hold", "stopped"}
     goal = "pilot" if parked_or_stopped else target
     for _ in range(FORWARD.index(goal)):
-        service.advance(session, project=project, reason=DEMO_DECISION, registry=registry)
+        service.advance(
+            session, project=project, reason=DEMO_DECISION, registry=registry, actor=SYSTEM
+        )
     if target == "on_hold":
         reason = "Waiting for the national iVRI standard's next release"
-        service.move(session, project=project, trigger="hold", reason=reason, registry=registry)
+        service.move(
+            session, project=project, trigger="hold", reason=reason, registry=registry, actor=SYSTEM
+        )
     if target == "stopped":
         reason = entry["stop_reason"]
-        service.move(session, project=project, trigger="stop", reason=reason, registry=registry)
+        service.move(
+            session, project=project, trigger="stop", reason=reason, registry=registry, actor=SYSTEM
+        )

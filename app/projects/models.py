@@ -2,12 +2,11 @@
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, DateTime, Text
+from sqlalchemy import JSON, BigInteger, Column, Text
 from sqlmodel import Field, SQLModel
 
-from app.clock import utcnow
+from app.columns import created_now
 
 
 class HelixRole(StrEnum):
@@ -30,13 +29,6 @@ class FactorKind(StrEnum):
     ACCELERATOR = "accelerator"  # versneller
 
 
-def _timestamp(*, index: bool = False) -> Any:
-    return Field(
-        default_factory=utcnow,
-        sa_column=Column(DateTime(timezone=True), nullable=False, index=index),
-    )
-
-
 class Project(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     city_id: int = Field(foreign_key="city.id", index=True)
@@ -55,12 +47,14 @@ class Project(SQLModel, table=True):
     stage: str = Field(max_length=40, index=True)
     held_from: str | None = Field(default=None, max_length=40)
     stop_reason: str | None = Field(default=None, sa_column=Column(Text))
+    # Working notes of the city's team: never shown to the public or to other cities.
+    internal_notes: str | None = Field(default=None, sa_column=Column(Text))
     workflow_name: str = Field(max_length=40)
     workflow_version: int
     origin_project_id: int | None = Field(default=None, foreign_key="project.id")
-    created_at: datetime = _timestamp(index=True)
-    updated_at: datetime = _timestamp()
-    stage_entered_at: datetime = _timestamp()
+    created_at: datetime = created_now(index=True)
+    updated_at: datetime = created_now()
+    stage_entered_at: datetime = created_now()
 
 
 class ProjectTheme(SQLModel, table=True):
@@ -100,4 +94,4 @@ class StageHistory(SQLModel, table=True):
     to_stage: str = Field(max_length=40)
     trigger: str = Field(max_length=40)
     reason: str | None = Field(default=None, sa_column=Column(Text))
-    occurred_at: datetime = _timestamp()
+    occurred_at: datetime = created_now()

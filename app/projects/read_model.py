@@ -2,15 +2,19 @@
 
 from sqlmodel import Session
 
+from app.auth.principal import Principal
 from app.projects import repository
 from app.projects.models import Project
 from app.projects.repository import ProjectLinks
 from app.projects.schemas import EcosystemPartner, FactorTag, ProjectRead, WorkflowRef
 
 
-def project_read(project: Project, links: ProjectLinks) -> ProjectRead:
+def project_read(project: Project, links: ProjectLinks, *, internal: bool) -> ProjectRead:
+    """The read model; internal fields are left unset (so not sent) unless `internal`."""
     assert project.id is not None
+    extra = {"internal_notes": project.internal_notes} if internal else {}
     return ProjectRead(
+        **extra,
         id=project.id,
         city_id=project.city_id,
         title=project.title,
@@ -39,11 +43,16 @@ def project_read(project: Project, links: ProjectLinks) -> ProjectRead:
     )
 
 
-def read_one(session: Session, project: Project) -> ProjectRead:
+def read_one(session: Session, project: Project, principal: Principal) -> ProjectRead:
     assert project.id is not None
-    return project_read(project, repository.links_for(session, [project.id])[project.id])
+    links = repository.links_for(session, [project.id])[project.id]
+    return project_read(project, links, internal=principal.sees_internals_of(project.city_id))
 
 
-def read_many(session: Session, projects: list[Project]) -> list[ProjectRead]:
+def read_many(session: Session, projects: list[Project], principal: Principal) -> list[ProjectRead]:
     links = repository.links_for(session, [p.id for p in projects if p.id is not None])
-    return [project_read(p, links[p.id]) for p in projects if p.id is not None]
+    return [
+        project_read(p, links[p.id], internal=principal.sees_internals_of(p.city_id))
+        for p in projects
+        if p.id is not None
+    ]

@@ -4,14 +4,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from app.auth.dependencies import PrincipalDep, ProjectLeadDep, require_for_city
 from app.config import get_settings
 from app.db import SessionDep
 from app.errors import problem
 from app.fields import SearchText, Tag
 from app.lifecycle import RegistryDep
 from app.paths import MAX_ID
+from app.people.models import Role
 from app.projects import repository, service
-from app.projects.dependencies import ProjectDep
+from app.projects.dependencies import LeadOfProjectDep, ProjectDep
 from app.projects.read_model import read_many, read_one
 from app.projects.repository import ProjectFilters
 from app.projects.schemas import (
@@ -31,18 +33,28 @@ router = APIRouter(prefix="/projects", tags=["projects"])
 StageCode = Annotated[str, Query(min_length=1, max_length=40, description="A stage name.")]
 
 
-@router.post("", status_code=201, responses=problem(422))
-def create_project(body: ProjectCreate, session: SessionDep, registry: RegistryDep) -> ProjectRead:
-    """Register a project idea; it starts in `idea` on the newest workflow version."""
+@router.post(
+    "", status_code=201, responses=problem(401, 403, 422), response_model_exclude_unset=True
+)
+def create_project(
+    lead: ProjectLeadDep, body: ProjectCreate, session: SessionDep, registry: RegistryDep
+) -> ProjectRead:
+    """Register a project idea for the lead's own city; it starts in `idea`."""
+    actor = require_for_city(lead.principal, Role.PROJECT_LEAD, body.city_id, "projects")
     project = service.create_project(
-        session, data=body, registry=registry, workflow=get_settings().default_workflow
+        session,
+        data=body,
+        registry=registry,
+        workflow=get_settings().default_workflow,
+        actor=actor,
     )
-    return read_one(session, project)
+    return read_one(session, project, actor.principal)
 
 
-@router.get("", responses=problem(422))
+@router.get("", responses=problem(401, 422), response_model_exclude_unset=True)
 def list_projects(
     session: SessionDep,
+    principal: PrincipalDep,
     city: Annotated[int | None, Query(ge=1, le=MAX_ID, description="Owning city id.")] = None,
     theme: Annotated[str | None, Query(min_length=1, max_length=40)] = None,
     stage: StageCode | None = None,
@@ -62,33 +74,41 @@ def list_projects(
         session, filters, offset=(page - 1) * page_size, limit=page_size
     )
     return ProjectPage(
-        items=read_many(session, projects), total=total, page=page, page_size=page_size
+        items=read_many(session, projects, principal), total=total, page=page, page_size=page_size
     )
 
 
-@router.get("/{project_id}", responses=problem(404, 422))
-def get_project(project: ProjectDep, session: SessionDep) -> ProjectRead:
-    """Read one project."""
-    return read_one(session, project)
+@router.get("/{project_id}", responses=problem(401, 404, 422), response_model_exclude_unset=True)
+def get_project(project: ProjectDep, principal: PrincipalDep, session: SessionDep) -> ProjectRead:
+    """Read one project; internal notes only for its city, the board and administrators."""
+    return read_one(session, project, principal)
 
 
-@router.patch("/{project_id}", responses=problem(404, 409, 422))
+@router.patch(
+    "/{project_id}", responses=problem(401, 403, 404, 409, 422), response_model_exclude_unset=True
+)
 def update_project(
-    project: ProjectDep, body: ProjectUpdate, session: SessionDep, registry: RegistryDep
+    actor: LeadOfProjectDep,
+    project: ProjectDep,
+    body: ProjectUpdate,
+    session: SessionDep,
+    registry: RegistryDep,
 ) -> ProjectRead:
     """Change editable fields; stage, city and workflow version are not among them."""
-    updated = service.update_project(session, project=project, data=body, registry=registry)
-    return read_one(session, updated)
+    updated = service.update_project(
+        session, project=project, data=body, registry=registry, actor=actor
+    )
+    return read_one(session, updated, actor.principal)
 
 
-@router.get("/{project_id}/history", responses=problem(404, 422))
+@router.get("/{project_id}/history", responses=problem(401, 404, 422))
 def get_history(project: ProjectDep, session: SessionDep) -> list[HistoryEntry]:
     """Every move of the project, oldest first, starting with its creation."""
     assert project.id is not None
     return [HistoryEntry.model_validate(row) for row in repository.history(session, project.id)]
 
 
-@router.get("/{project_id}/transitions", responses=problem(404, 422))
+@router.get("/{project_id}/transitions", responses=problem(401, 404, 422))
 def get_transitions(project: ProjectDep, registry: RegistryDep) -> TransitionsRead:
     """The moves allowed from the current stage; gated ones only by a board decision."""
     engine = registry.engine(project.workflow_name, project.workflow_version)
@@ -101,17 +121,27 @@ def get_transitions(project: ProjectDep, registry: RegistryDep) -> TransitionsRe
     return TransitionsRead(stage=project.stage, moves=moves)
 
 
-@router.post("/{project_id}/hold", responses=problem(404, 409, 422))
+MOVE_PROBLEMS = problem(401, 403, 404, 409, 422)
+
+
+@router.post("/{project_id}/hold", responses=MOVE_PROBLEMS, response_model_exclude_unset=True)
 def hold_project(
-    project: ProjectDep, body: MoveRequest, session: SessionDep, registry: RegistryDep
+    actor: LeadOfProjectDep,
+    project: ProjectDep,
+    body: MoveRequest,
+    session: SessionDep,
+    registry: RegistryDep,
 ) -> ProjectRead:
     """Park a project; it resumes at the stage it left."""
-    service.move(session, project=project, trigger="hold", reason=body.reason, registry=registry)
-    return read_one(session, project)
+    service.move(
+        session, project=project, trigger="hold", reason=body.reason, registry=registry, actor=actor
+    )
+    return read_one(session, project, actor.principal)
 
 
-@router.post("/{project_id}/resume", responses=problem(404, 409, 422))
+@router.post("/{project_id}/resume", responses=MOVE_PROBLEMS, response_model_exclude_unset=True)
 def resume_project(
+    actor: LeadOfProjectDep,
     project: ProjectDep,
     session: SessionDep,
     registry: RegistryDep,
@@ -119,14 +149,22 @@ def resume_project(
 ) -> ProjectRead:
     """Lift a hold; the project returns to the stage it was held from."""
     reason = body.reason if body else None
-    service.move(session, project=project, trigger="resume", reason=reason, registry=registry)
-    return read_one(session, project)
+    service.move(
+        session, project=project, trigger="resume", reason=reason, registry=registry, actor=actor
+    )
+    return read_one(session, project, actor.principal)
 
 
-@router.post("/{project_id}/stop", responses=problem(404, 409, 422))
+@router.post("/{project_id}/stop", responses=MOVE_PROBLEMS, response_model_exclude_unset=True)
 def stop_project(
-    project: ProjectDep, body: MoveRequest, session: SessionDep, registry: RegistryDep
+    actor: LeadOfProjectDep,
+    project: ProjectDep,
+    body: MoveRequest,
+    session: SessionDep,
+    registry: RegistryDep,
 ) -> ProjectRead:
     """Stop a project for good, recording why so that other cities can learn from it."""
-    service.move(session, project=project, trigger="stop", reason=body.reason, registry=registry)
-    return read_one(session, project)
+    service.move(
+        session, project=project, trigger="stop", reason=body.reason, registry=registry, actor=actor
+    )
+    return read_one(session, project, actor.principal)

@@ -52,6 +52,9 @@ class _EditableFields(BaseModel):
     start_date: date | None = None
     end_date: date | None = None
     factors: list[FactorTag] | None = Field(default=None, max_length=60)
+    internal_notes: Prose | None = Field(
+        default=None, description="Seen only by the project's city, the board and administrators."
+    )
 
     @field_validator("theme_codes", "partner_city_ids", "funding_sources")
     @classmethod
@@ -117,6 +120,10 @@ class ProjectRead(BaseModel):
     stage: str
     held_from: str | None = Field(description="While on hold: the stage it resumes to.")
     stop_reason: str | None
+    internal_notes: str | None = Field(
+        default=None,
+        description="Present only for the project's city, the board and administrators.",
+    )
     workflow: WorkflowRef
     origin_project_id: int | None
     created_at: datetime

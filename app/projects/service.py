@@ -5,6 +5,8 @@ from typing import Any
 
 from sqlmodel import Session
 
+from app.audit.recorder import diff, record
+from app.auth.principal import Actor
 from app.clock import utcnow
 from app.errors import InvalidField
 from app.projects import repository
@@ -26,6 +28,7 @@ _SCALARS = (
     "opex_eur_per_year",
     "start_date",
     "end_date",
+    "internal_notes",
 )
 
 
@@ -38,7 +41,12 @@ def get_project(session: Session, *, project_id: int) -> Project:
 
 
 def create_project(
-    session: Session, *, data: ProjectCreate, registry: WorkflowRegistry, workflow: str
+    session: Session,
+    *,
+    data: ProjectCreate,
+    registry: WorkflowRegistry,
+    workflow: str,
+    actor: Actor,
 ) -> Project:
     """Register a project; it starts in the initial stage of the newest workflow version."""
     _check_references(session, data, owner_city_id=data.city_id)
@@ -65,13 +73,19 @@ def create_project(
             occurred_at=project.created_at,
         )
     )
+    _audit(session, actor, "project.create", project.id, diff({}, snapshot(session, project)))
     session.commit()
     session.refresh(project)
     return project
 
 
 def update_project(
-    session: Session, *, project: Project, data: ProjectUpdate, registry: WorkflowRegistry
+    session: Session,
+    *,
+    project: Project,
+    data: ProjectUpdate,
+    registry: WorkflowRegistry,
+    actor: Actor,
 ) -> Project:
     """Change the editable fields that were sent; the rest stays as it is."""
     engine = _engine_of(project, registry)
@@ -84,6 +98,7 @@ def update_project(
     end = values["end_date"] if "end_date" in sent else project.end_date
     if isinstance(start, date) and isinstance(end, date) and end < start:
         raise InvalidField("end_date", "must not be before start_date")
+    before = snapshot(session, project)
     for name in sent.intersection(_SCALARS):
         setattr(project, name, values[name])
     if "ecosystem_partners" in sent:
@@ -91,8 +106,12 @@ def update_project(
     if "funding_sources" in sent:
         project.funding_sources = [str(source) for source in data.funding_sources or []]
     _replace_links(session, _id(project), data)
-    project.updated_at = utcnow()
-    session.add(project)
+    session.flush()
+    changes = diff(before, snapshot(session, project))
+    if changes:
+        project.updated_at = utcnow()
+        session.add(project)
+        _audit(session, actor, "project.update", _id(project), changes)
     session.commit()
     session.refresh(project)
     return project
@@ -105,6 +124,7 @@ def move(
     trigger: str,
     reason: str | None,
     registry: WorkflowRegistry,
+    actor: Actor,
 ) -> Move:
     """Make a move that needs no gate decision (hold, resume, stop)."""
     engine = _engine_of(project, registry)
@@ -113,21 +133,36 @@ def move(
         raise GateDecisionRequired(
             trigger, gate or "", project.stage, engine.allowed_moves(project)
         )
-    return _fire(session, project, trigger, reason, engine)
+    return _fire(session, project, trigger, reason, engine, actor)
 
 
 def advance(
-    session: Session, *, project: Project, reason: str | None, registry: WorkflowRegistry
+    session: Session,
+    *,
+    project: Project,
+    reason: str | None,
+    registry: WorkflowRegistry,
+    actor: Actor,
 ) -> Move:
     """Pass the project's next gate; only a board decision calls this."""
-    return _fire(session, project, ADVANCE_TRIGGER, reason, _engine_of(project, registry))
+    return _fire(session, project, ADVANCE_TRIGGER, reason, _engine_of(project, registry), actor)
 
 
 def _fire(
-    session: Session, project: Project, trigger: str, reason: str | None, engine: WorkflowEngine
+    session: Session,
+    project: Project,
+    trigger: str,
+    reason: str | None,
+    engine: WorkflowEngine,
+    actor: Actor,
 ) -> Move:
     # Lock the row (PostgreSQL) and read its latest stage so two moves never interleave.
     session.refresh(project, with_for_update=True)
+    before = {
+        "stage": project.stage,
+        "held_from": project.held_from,
+        "stop_reason": project.stop_reason,
+    }
     try:
         made = engine.fire(project, trigger)
     except MoveRefused as refused:
@@ -150,9 +185,42 @@ def _fire(
             occurred_at=now,
         )
     )
+    after = {
+        "stage": project.stage,
+        "held_from": project.held_from,
+        "stop_reason": project.stop_reason,
+    }
+    changes = {**diff(before, after), "reason": [None, reason]}
+    _audit(session, actor, f"project.{trigger}", _id(project), changes)
     session.commit()
     session.refresh(project)
     return made
+
+
+def snapshot(session: Session, project: Project) -> dict[str, Any]:
+    """The audited state of a project: its own fields and its links."""
+    links = repository.links_for(session, [_id(project)])[_id(project)]
+    return {
+        **project.model_dump(exclude={"id", "created_at", "updated_at", "stage_entered_at"}),
+        "theme_codes": links.theme_codes,
+        "partner_city_ids": links.partner_city_ids,
+        "factors": [
+            {"category": f.category_code, "kind": f.kind, "label": f.label} for f in links.factors
+        ],
+    }
+
+
+def _audit(
+    session: Session, actor: Actor, action: str, project_id: int, changes: dict[str, Any]
+) -> None:
+    record(
+        session,
+        actor=actor,
+        action=action,
+        object_type="project",
+        object_id=project_id,
+        changes=changes,
+    )
 
 
 def _engine_of(project: Project, registry: WorkflowRegistry) -> WorkflowEngine:

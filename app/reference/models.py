@@ -3,6 +3,8 @@
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+import app.columns  # noqa: F401  (the shared naming convention, before any table)
+
 
 class City(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("name", "country", name="uq_city_name_country"),)

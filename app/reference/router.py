@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from app.auth.dependencies import AdminDep
 from app.db import SessionDep
 from app.errors import problem
 from app.fields import Name
@@ -25,10 +26,10 @@ def list_cities(
     return [CityRead.model_validate(city) for city in cities]
 
 
-@router.post("/cities", status_code=201, responses=problem(409, 422))
-def add_city(body: CityCreate, session: SessionDep) -> CityRead:
-    """Add a city; names are unique per country and CBS codes unique."""
-    return CityRead.model_validate(service.add_city(session, data=body))
+@router.post("/cities", status_code=201, responses=problem(401, 403, 409, 422))
+def add_city(admin: AdminDep, body: CityCreate, session: SessionDep) -> CityRead:
+    """Add a city (administrators); names are unique per country and CBS codes unique."""
+    return CityRead.model_validate(service.add_city(session, data=body, actor=admin))
 
 
 @router.get("/cities/{city_id}", responses=problem(404, 422))

@@ -1,14 +1,18 @@
 """Registering, reading and listing projects through the API."""
 
+from typing import Any
+
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from tests.factories import city_id, project_payload
+from tests.factories import city_id, make_project, project_payload
+from tests.people_factories import Headers
+from workflows.engine import WorkflowRegistry
 
 
 class TestCreateProject:
     def test_starts_in_idea_on_the_newest_workflow(
-        self, client: TestClient, session: Session
+        self, client: TestClient, session: Session, lead: Headers
     ) -> None:
         payload = project_payload(
             session,
@@ -24,7 +28,7 @@ class TestCreateProject:
             ],
         )
 
-        response = client.post("/projects", json=payload)
+        response = client.post("/projects", json=payload, headers=lead)
 
         assert response.status_code == 201
         body = response.json()
@@ -36,12 +40,12 @@ class TestCreateProject:
             {"category": "financing", "kind": "bottleneck", "label": "No OPEX after pilot"}
         ]
         assert body["funding_sources"] == ["local", "eu"]
-        assert client.get(f"/projects/{body['id']}").json() == body
+        assert client.get(f"/projects/{body['id']}", headers=lead).json() == body
 
     def test_creation_is_the_first_history_entry(
-        self, client: TestClient, session: Session
+        self, client: TestClient, session: Session, lead: Headers
     ) -> None:
-        project = client.post("/projects", json=project_payload(session)).json()
+        project = client.post("/projects", json=project_payload(session), headers=lead).json()
 
         history = client.get(f"/projects/{project['id']}/history").json()
 
@@ -58,14 +62,14 @@ class TestCreateProject:
 
 
 class TestListProjects:
-    def _seed(self, client: TestClient, session: Session) -> dict[str, int]:
-        specs = {
-            "lights_apeldoorn": project_payload(session),
-            "lights_breda": project_payload(
-                session, city_id=city_id(session, "Breda"), title="Slimme verkeerslichten Breda"
-            ),
-            "water_amersfoort": project_payload(
-                session,
+    def _seed(self, session: Session, registry: WorkflowRegistry) -> dict[str, int]:
+        specs: dict[str, dict[str, Any]] = {
+            "lights_apeldoorn": {},
+            "lights_breda": {
+                "city_id": city_id(session, "Breda"),
+                "title": "Slimme verkeerslichten Breda",
+            },
+            "water_amersfoort": dict(
                 city_id=city_id(session, "Amersfoort"),
                 title="Sensor network for water management",
                 problem_statement="Heavy rain floods streets and cellars.",
@@ -75,11 +79,14 @@ class TestListProjects:
             ),
         }
         return {
-            name: client.post("/projects", json=body).json()["id"] for name, body in specs.items()
+            name: make_project(session, registry, **fields).id or 0
+            for name, fields in specs.items()
         }
 
-    def test_filters_combine(self, client: TestClient, session: Session) -> None:
-        ids = self._seed(client, session)
+    def test_filters_combine(
+        self, client: TestClient, session: Session, registry: WorkflowRegistry
+    ) -> None:
+        ids = self._seed(session, registry)
         apeldoorn = city_id(session, "Apeldoorn")
 
         def listed(query: str) -> set[int]:
@@ -96,8 +103,10 @@ class TestListProjects:
         assert listed("stage=pilot") == set()
         assert listed("q=100%25") == set()
 
-    def test_pages_carry_the_total(self, client: TestClient, session: Session) -> None:
-        self._seed(client, session)
+    def test_pages_carry_the_total(
+        self, client: TestClient, session: Session, registry: WorkflowRegistry
+    ) -> None:
+        self._seed(session, registry)
         everything = client.get("/projects?page_size=100").json()
 
         first = client.get("/projects?page_size=2&page=1").json()
@@ -109,8 +118,10 @@ class TestListProjects:
         assert seen == [p["id"] for p in everything["items"][:4]]
         assert len(set(seen)) == len(seen)
 
-    def test_page_past_the_end_is_empty(self, client: TestClient, session: Session) -> None:
-        self._seed(client, session)
+    def test_page_past_the_end_is_empty(
+        self, client: TestClient, session: Session, registry: WorkflowRegistry
+    ) -> None:
+        self._seed(session, registry)
 
         page = client.get("/projects?page=9999&page_size=100").json()
 

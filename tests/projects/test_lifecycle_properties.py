@@ -8,9 +8,11 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 from sqlmodel import Session
 
+from app.auth.principal import SYSTEM
 from app.projects import service
 from app.projects.errors import IllegalMove
 from tests.factories import project_payload
+from tests.people_factories import Headers
 from workflows.engine import WorkflowRegistry
 
 FORWARD = ["idea", "pilot", "evaluation", "scale_up", "adopted"]
@@ -45,6 +47,7 @@ class LifecycleThroughTheApi(RuleBasedStateMachine):
     client: TestClient
     session: Session
     registry: WorkflowRegistry
+    lead: Headers
 
     def __init__(self) -> None:
         super().__init__()
@@ -54,7 +57,9 @@ class LifecycleThroughTheApi(RuleBasedStateMachine):
 
     @initialize()
     def create(self) -> None:
-        response = self.client.post("/projects", json=project_payload(self.session))
+        response = self.client.post(
+            "/projects", json=project_payload(self.session), headers=self.lead
+        )
         assert response.status_code == 201
         self.project_id = response.json()["id"]
         self.history_length = 1
@@ -72,14 +77,14 @@ class LifecycleThroughTheApi(RuleBasedStateMachine):
     @rule(trigger=st.sampled_from(["hold", "stop"]), reason=REASONS)
     def move_with_reason(self, trigger: str, reason: str) -> None:
         response = self.client.post(
-            f"/projects/{self.project_id}/{trigger}", json={"reason": reason}
+            f"/projects/{self.project_id}/{trigger}", json={"reason": reason}, headers=self.lead
         )
         assert response.status_code in {200, 409}
         self._expect(trigger, response.status_code == 200)
 
     @rule()
     def resume(self) -> None:
-        response = self.client.post(f"/projects/{self.project_id}/resume")
+        response = self.client.post(f"/projects/{self.project_id}/resume", headers=self.lead)
         assert response.status_code in {200, 409}
         self._expect("resume", response.status_code == 200)
 
@@ -87,7 +92,9 @@ class LifecycleThroughTheApi(RuleBasedStateMachine):
     def gate_decision_go(self) -> None:
         project = service.get_project(self.session, project_id=self.project_id)
         try:
-            service.advance(self.session, project=project, reason="Go", registry=self.registry)
+            service.advance(
+                self.session, project=project, reason="Go", registry=self.registry, actor=SYSTEM
+            )
             succeeded = True
         except IllegalMove:
             succeeded = False
@@ -115,8 +122,9 @@ class LifecycleThroughTheApi(RuleBasedStateMachine):
 
 
 def test_random_move_sequences(
-    client: TestClient, session: Session, registry: WorkflowRegistry
+    client: TestClient, session: Session, registry: WorkflowRegistry, lead: Headers
 ) -> None:
+    LifecycleThroughTheApi.lead = lead
     LifecycleThroughTheApi.client = client
     LifecycleThroughTheApi.session = session
     LifecycleThroughTheApi.registry = registry

@@ -4,14 +4,18 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from app.auth.principal import SYSTEM
 from app.projects import service
 from app.projects.errors import GateDecisionRequired, IllegalMove
 from tests.factories import make_project, project_payload
+from tests.people_factories import Headers
 from workflows.engine import WorkflowRegistry
 
 
-def new_project(client: TestClient, session: Session) -> int:
-    project_id: int = client.post("/projects", json=project_payload(session)).json()["id"]
+def new_project(client: TestClient, session: Session, lead: Headers) -> int:
+    project_id: int = client.post("/projects", json=project_payload(session), headers=lead).json()[
+        "id"
+    ]
     return project_id
 
 
@@ -22,13 +26,17 @@ def moves(client: TestClient, project_id: int) -> list[tuple[str | None, str, st
 
 class TestHoldAndResume:
     def test_resume_returns_to_the_stage_it_left(
-        self, client: TestClient, session: Session, registry: WorkflowRegistry
+        self, client: TestClient, session: Session, registry: WorkflowRegistry, lead: Headers
     ) -> None:
         project = make_project(session, registry)
-        service.advance(session, project=project, reason="Go", registry=registry)
+        service.advance(session, project=project, reason="Go", registry=registry, actor=SYSTEM)
 
-        held = client.post(f"/projects/{project.id}/hold", json={"reason": "Waiting for the DPIA"})
-        resumed = client.post(f"/projects/{project.id}/resume", json={"reason": "DPIA signed"})
+        held = client.post(
+            f"/projects/{project.id}/hold", json={"reason": "Waiting for the DPIA"}, headers=lead
+        )
+        resumed = client.post(
+            f"/projects/{project.id}/resume", json={"reason": "DPIA signed"}, headers=lead
+        )
 
         assert held.json()["stage"] == "on_hold"
         assert held.json()["held_from"] == "pilot"
@@ -39,19 +47,23 @@ class TestHoldAndResume:
             ("on_hold", "pilot", "resume", "DPIA signed"),
         ]
 
-    def test_resume_needs_no_body(self, client: TestClient, session: Session) -> None:
-        project_id = new_project(client, session)
-        client.post(f"/projects/{project_id}/hold", json={"reason": "Council elections"})
+    def test_resume_needs_no_body(
+        self, client: TestClient, session: Session, lead: Headers
+    ) -> None:
+        project_id = new_project(client, session, lead)
+        client.post(
+            f"/projects/{project_id}/hold", json={"reason": "Council elections"}, headers=lead
+        )
 
-        response = client.post(f"/projects/{project_id}/resume")
+        response = client.post(f"/projects/{project_id}/resume", headers=lead)
 
         assert response.status_code == 200
         assert response.json()["stage"] == "idea"
 
-    def test_hold_needs_a_reason(self, client: TestClient, session: Session) -> None:
-        project_id = new_project(client, session)
+    def test_hold_needs_a_reason(self, client: TestClient, session: Session, lead: Headers) -> None:
+        project_id = new_project(client, session, lead)
 
-        response = client.post(f"/projects/{project_id}/hold", json={})
+        response = client.post(f"/projects/{project_id}/hold", json={}, headers=lead)
 
         assert response.status_code == 422
         assert response.json()["errors"][0]["field"] == "reason"
@@ -60,12 +72,12 @@ class TestHoldAndResume:
 
 class TestIllegalMoves:
     def test_409_lists_the_allowed_moves_and_writes_nothing(
-        self, client: TestClient, session: Session
+        self, client: TestClient, session: Session, lead: Headers
     ) -> None:
-        project_id = new_project(client, session)
+        project_id = new_project(client, session, lead)
         before = client.get(f"/projects/{project_id}").json()
 
-        response = client.post(f"/projects/{project_id}/resume")
+        response = client.post(f"/projects/{project_id}/resume", headers=lead)
 
         assert response.status_code == 409
         problem = response.json()
@@ -79,16 +91,22 @@ class TestIllegalMoves:
         assert client.get(f"/projects/{project_id}").json() == before
         assert len(moves(client, project_id)) == 1
 
-    def test_nothing_moves_a_stopped_project(self, client: TestClient, session: Session) -> None:
-        project_id = new_project(client, session)
-        client.post(f"/projects/{project_id}/stop", json={"reason": "Merged with Zwolle's pilot"})
+    def test_nothing_moves_a_stopped_project(
+        self, client: TestClient, session: Session, lead: Headers
+    ) -> None:
+        project_id = new_project(client, session, lead)
+        client.post(
+            f"/projects/{project_id}/stop",
+            json={"reason": "Merged with Zwolle's pilot"},
+            headers=lead,
+        )
 
         for path, body in (
             ("hold", {"reason": "again"}),
             ("resume", None),
             ("stop", {"reason": "again"}),
         ):
-            response = client.post(f"/projects/{project_id}/{path}", json=body)
+            response = client.post(f"/projects/{project_id}/{path}", json=body, headers=lead)
             assert response.status_code == 409, path
             assert response.json()["allowed_moves"] == []
 
@@ -97,9 +115,9 @@ class TestIllegalMoves:
         assert project["stop_reason"] == "Merged with Zwolle's pilot"
 
     def test_transitions_lists_moves_with_their_gates(
-        self, client: TestClient, session: Session
+        self, client: TestClient, session: Session, lead: Headers
     ) -> None:
-        project_id = new_project(client, session)
+        project_id = new_project(client, session, lead)
 
         listed = client.get(f"/projects/{project_id}/transitions").json()
 
@@ -125,7 +143,9 @@ class TestForwardMovesByGateDecision:
         project = make_project(session, registry)
 
         for _ in range(4):
-            service.advance(session, project=project, reason="Board: Go", registry=registry)
+            service.advance(
+                session, project=project, reason="Board: Go", registry=registry, actor=SYSTEM
+            )
 
         assert project.stage == "adopted"
         assert [m[:3] for m in moves(client, project.id or 0)] == [
@@ -143,7 +163,12 @@ class TestForwardMovesByGateDecision:
 
         with pytest.raises(GateDecisionRequired, match="idea_to_pilot"):
             service.move(
-                session, project=project, trigger="advance", reason=None, registry=registry
+                session,
+                project=project,
+                trigger="advance",
+                reason=None,
+                registry=registry,
+                actor=SYSTEM,
             )
 
         assert project.stage == "idea"
@@ -152,10 +177,17 @@ class TestForwardMovesByGateDecision:
         self, session: Session, registry: WorkflowRegistry
     ) -> None:
         project = make_project(session, registry)
-        service.move(session, project=project, trigger="hold", reason="Budget", registry=registry)
+        service.move(
+            session,
+            project=project,
+            trigger="hold",
+            reason="Budget",
+            registry=registry,
+            actor=SYSTEM,
+        )
 
         with pytest.raises(IllegalMove):
-            service.advance(session, project=project, reason="Go", registry=registry)
+            service.advance(session, project=project, reason="Go", registry=registry, actor=SYSTEM)
 
         session.refresh(project)
         assert project.stage == "on_hold"

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from sqlmodel import Session
 
+from app.auth.principal import SYSTEM
 from app.projects import service
 from tests.factories import make_project
 from workflows.engine import DEFINITIONS_DIR, WorkflowRegistry
@@ -40,8 +41,8 @@ class TestWorkflowVersions:
 
         started_on_v2 = make_project(session, published)
         for project in (started_on_v1, started_on_v2):
-            service.advance(session, project=project, reason="Go", registry=published)
-            service.advance(session, project=project, reason="Go", registry=published)
+            service.advance(session, project=project, reason="Go", registry=published, actor=SYSTEM)
+            service.advance(session, project=project, reason="Go", registry=published, actor=SYSTEM)
 
         assert (started_on_v1.workflow_version, started_on_v1.stage) == (1, "evaluation")
         assert (started_on_v2.workflow_version, started_on_v2.stage) == (2, "scale_up")

@@ -2,6 +2,8 @@
 
 from fastapi.testclient import TestClient
 
+from tests.people_factories import Callers
+
 
 class TestSeededReferenceData:
     def test_g40_cities_carry_their_cbs_codes(self, client: TestClient) -> None:
@@ -29,9 +31,11 @@ class TestSeededReferenceData:
 
 
 class TestAddCity:
-    def test_a_european_follower_city(self, client: TestClient) -> None:
+    def test_a_european_follower_city(self, client: TestClient, callers: Callers) -> None:
         response = client.post(
-            "/cities", json={"name": "Tampere", "province": "Pirkanmaa", "country": "FI"}
+            "/cities",
+            json={"name": "Tampere", "province": "Pirkanmaa", "country": "FI"},
+            headers=callers.admin,
         )
 
         assert response.status_code == 201
@@ -40,18 +44,24 @@ class TestAddCity:
         assert city["g40"] is False
         assert "Tampere" in [c["name"] for c in client.get("/cities?province=Pirkanmaa").json()]
 
-    def test_duplicate_name_or_cbs_code_is_409(self, client: TestClient) -> None:
-        same_name = client.post("/cities", json={"name": "Breda", "province": "Noord-Brabant"})
+    def test_duplicate_name_or_cbs_code_is_409(self, client: TestClient, callers: Callers) -> None:
+        same_name = client.post(
+            "/cities", json={"name": "Breda", "province": "Noord-Brabant"}, headers=callers.admin
+        )
         same_code = client.post(
-            "/cities", json={"name": "Bredaa", "province": "Noord-Brabant", "cbs_code": "GM0758"}
+            "/cities",
+            json={"name": "Bredaa", "province": "Noord-Brabant", "cbs_code": "GM0758"},
+            headers=callers.admin,
         )
 
         assert same_name.status_code == same_code.status_code == 409
         assert same_code.json()["type"] == "/problems/city-exists"
 
-    def test_malformed_cbs_code_is_422(self, client: TestClient) -> None:
+    def test_malformed_cbs_code_is_422(self, client: TestClient, callers: Callers) -> None:
         response = client.post(
-            "/cities", json={"name": "Oss", "province": "Noord-Brabant", "cbs_code": "828"}
+            "/cities",
+            json={"name": "Oss", "province": "Noord-Brabant", "cbs_code": "828"},
+            headers=callers.admin,
         )
 
         assert response.status_code == 422

@@ -1,0 +1,110 @@
+"""Record writes in the audit trail, sealed into the chain in the same transaction.
+
+Services call `record()` next to their write; the entries are chained and inserted
+just before the transaction commits. The chain head is locked only for that last
+step, so concurrent writers queue for a moment, not for their whole transaction.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import event, insert, update
+from sqlalchemy.orm import Session as OrmSession
+from sqlmodel import col
+
+from app.audit.chain import content_of, entry_hash, jsonable
+from app.audit.models import AuditEntry, AuditHead
+from app.auth.principal import Actor
+from app.clock import utcnow
+from app.request_context import current_request_id
+
+_PENDING = "citygate.audit.pending"
+
+
+@dataclass(frozen=True)
+class _Pending:
+    actor: Actor
+    action: str
+    object_type: str
+    object_id: str
+    changes: dict[str, Any]
+    occurred_at: datetime
+    request_id: str | None
+
+
+def record(
+    session: OrmSession,
+    *,
+    actor: Actor,
+    action: str,
+    object_type: str,
+    object_id: int | str,
+    changes: dict[str, Any] | None = None,
+) -> None:
+    """Queue an audit entry for the write this session is about to commit."""
+    session.info.setdefault(_PENDING, []).append(
+        _Pending(
+            actor=actor,
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            changes=jsonable(changes or {}),
+            occurred_at=utcnow(),
+            request_id=current_request_id(),
+        )
+    )
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """`{field: [before, after]}` for every field whose value changed."""
+    changed: dict[str, list[Any]] = {}
+    for name in sorted(before.keys() | after.keys()):
+        old, new = jsonable(before.get(name)), jsonable(after.get(name))
+        if old != new:
+            changed[name] = [old, new]
+    return changed
+
+
+@event.listens_for(OrmSession, "before_commit")
+def _seal(session: OrmSession) -> None:
+    pending: list[_Pending] = session.info.pop(_PENDING, [])
+    if not pending:
+        return
+    session.flush()
+    connection = session.connection()
+    # Taking the head row first makes this transaction the next writer of the chain.
+    head = connection.execute(
+        update(AuditHead)
+        .where(col(AuditHead.id) == 1)
+        .values(last_seq=col(AuditHead.last_seq) + len(pending))
+        .returning(col(AuditHead.last_seq), col(AuditHead.last_hash))
+    ).one()
+    seq, prev_hash = head.last_seq - len(pending), head.last_hash
+    rows = []
+    for item in pending:
+        seq += 1
+        entry = AuditEntry(
+            seq=seq,
+            occurred_at=item.occurred_at,
+            actor_pseudonym=item.actor.pseudonym,
+            actor_role=item.actor.role,
+            action=item.action,
+            object_type=item.object_type,
+            object_id=item.object_id,
+            changes=item.changes,
+            request_id=item.request_id,
+            prev_hash=prev_hash,
+            hash="",
+            actor_person_id=item.actor.person_id,
+        )
+        entry.hash = entry_hash(prev_hash, content_of(entry))
+        prev_hash = entry.hash
+        rows.append(entry.model_dump())
+    connection.execute(insert(AuditEntry), rows)
+    connection.execute(update(AuditHead).where(col(AuditHead.id) == 1).values(last_hash=prev_hash))
+
+
+@event.listens_for(OrmSession, "after_soft_rollback")
+def _drop_pending(session: OrmSession, _previous_transaction: Any) -> None:
+    session.info.pop(_PENDING, None)

@@ -1,0 +1,71 @@
+"""FastAPI dependencies: the current principal, and the role checks routes declare.
+
+`get_principal` is the one place that knows how callers prove who they are; an
+OpenID Connect provider is added here, next to API tokens, without touching a route.
+"""
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from app.auth.authenticate import principal_for_token
+from app.auth.errors import Forbidden, NotAuthenticated
+from app.auth.principal import ANONYMOUS, Actor, Principal
+from app.db import SessionDep
+from app.people.models import Role
+
+bearer = HTTPBearer(auto_error=False, description="An API token issued by an administrator.")
+
+
+def get_principal(
+    request: Request,
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Principal:
+    if credentials is not None:
+        return principal_for_token(session, credentials.credentials)
+    if "authorization" in request.headers:
+        raise NotAuthenticated("Send the token as `Authorization: Bearer <token>`.")
+    return ANONYMOUS
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def require(principal: Principal, *roles: Role) -> Actor:
+    """Act in the first of `roles` the principal holds, or refuse with 401/403."""
+    if principal.is_anonymous:
+        raise NotAuthenticated("This needs a bearer token.")
+    for role in roles:
+        if principal.has(role):
+            return Actor(principal, role.value)
+    needed = " or ".join(role.value for role in roles)
+    raise Forbidden(f"This needs the role {needed}.")
+
+
+def require_for_city(principal: Principal, role: Role, city_id: int, what: str) -> Actor:
+    """Act in `role` for `city_id`, which must be the principal's own city."""
+    actor = require(principal, role)
+    if principal.city_id != city_id:
+        raise Forbidden(f"A {role.value} acts only on {what} of their own city.")
+    return actor
+
+
+def authenticated(principal: PrincipalDep) -> Principal:
+    if principal.is_anonymous:
+        raise NotAuthenticated("This needs a bearer token.")
+    return principal
+
+
+def administrator(principal: PrincipalDep) -> Actor:
+    return require(principal, Role.ADMINISTRATOR)
+
+
+def project_lead(principal: PrincipalDep) -> Actor:
+    return require(principal, Role.PROJECT_LEAD)
+
+
+AuthenticatedDep = Annotated[Principal, Depends(authenticated)]
+AdminDep = Annotated[Actor, Depends(administrator)]
+ProjectLeadDep = Annotated[Actor, Depends(project_lead)]
