@@ -1,0 +1,136 @@
+"""Every route, every role: allowed or refused, as the table below says.
+
+The table is checked against the app's route table, so a new endpoint without a rule
+fails here until someone decides who may call it.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from app.main import create_app
+from app.people import repository as people_repository
+from app.people.models import Role
+from tests.factories import make_project
+from tests.people_factories import Callers, make_person, token_for
+from workflows.engine import WorkflowRegistry
+
+EVERYONE = frozenset(
+    {
+        "anonymous", "admin", "lead", "lead_other_city", "dpo", "dpo_other_city",
+        "board", "chair", "follower", "follower_other_city",
+    }
+)  # fmt: skip
+SIGNED_IN = EVERYONE - {"anonymous"}
+ADMIN = frozenset({"admin"})
+LEAD_OF_THE_CITY = frozenset({"lead"})
+
+
+@dataclass(frozen=True)
+class Rule:
+    allowed: frozenset[str]
+    body: dict[str, Any] | None = field(default=None)
+
+
+MOVE_REASON = {"reason": "Waiting for the council's decision"}
+RULES: dict[tuple[str, str], Rule] = {
+    ("GET", "/health"): Rule(EVERYONE),
+    ("GET", "/cities"): Rule(EVERYONE),
+    ("POST", "/cities"): Rule(ADMIN, {"name": "Tampere", "province": "Pirkanmaa", "country": "FI"}),
+    ("GET", "/cities/{city_id}"): Rule(EVERYONE),
+    ("GET", "/themes"): Rule(EVERYONE),
+    ("GET", "/factor-categories"): Rule(EVERYONE),
+    ("GET", "/workflows"): Rule(EVERYONE),
+    ("GET", "/workflows/{name}/{version}"): Rule(EVERYONE),
+    ("GET", "/projects"): Rule(EVERYONE),
+    ("POST", "/projects"): Rule(LEAD_OF_THE_CITY, {"new_project": True}),
+    ("GET", "/projects/{project_id}"): Rule(EVERYONE),
+    ("PATCH", "/projects/{project_id}"): Rule(LEAD_OF_THE_CITY, {"title": "Renamed pilot"}),
+    ("GET", "/projects/{project_id}/history"): Rule(EVERYONE),
+    ("GET", "/projects/{project_id}/transitions"): Rule(EVERYONE),
+    ("POST", "/projects/{project_id}/hold"): Rule(LEAD_OF_THE_CITY, MOVE_REASON),
+    ("POST", "/projects/{project_id}/resume"): Rule(LEAD_OF_THE_CITY),
+    ("POST", "/projects/{project_id}/stop"): Rule(LEAD_OF_THE_CITY, MOVE_REASON),
+    ("GET", "/people/me"): Rule(SIGNED_IN),
+    ("GET", "/people"): Rule(ADMIN),
+    ("POST", "/people"): Rule(
+        ADMIN, {"name": "New Member", "email": "new.member@example.org", "roles": ["board_member"]}
+    ),
+    ("GET", "/people/{person_id}"): Rule(ADMIN),
+    ("PATCH", "/people/{person_id}"): Rule(ADMIN, {"name": "Renamed Person"}),
+    ("POST", "/people/{person_id}/tokens"): Rule(ADMIN, {"label": "laptop"}),
+    ("GET", "/people/{person_id}/tokens"): Rule(ADMIN),
+    ("POST", "/tokens/{token_id}/revoke"): Rule(ADMIN),
+    ("GET", "/people/{person_id}/export"): Rule(ADMIN),
+    ("POST", "/people/{person_id}/erase"): Rule(ADMIN),
+    ("GET", "/audit/entries"): Rule(ADMIN),
+    ("GET", "/audit/verification"): Rule(ADMIN),
+}
+
+
+def route_table() -> set[tuple[str, str]]:
+    """Every operation the app serves, read from its OpenAPI document (no route is hidden)."""
+    paths = create_app().openapi()["paths"]
+    return {(method.upper(), path) for path, operations in paths.items() for method in operations}
+
+
+def test_every_route_has_a_rule() -> None:
+    routes = route_table()
+
+    assert routes - RULES.keys() == set(), "routes without an authorization rule"
+    assert RULES.keys() - routes == set(), "rules for routes that no longer exist"
+
+
+CASES = [
+    (method, path, role) for (method, path) in sorted(route_table()) for role in sorted(EVERYONE)
+]
+
+
+@pytest.mark.parametrize(("method", "path", "role"), CASES, ids=[" ".join(c) for c in CASES])
+def test_route_obeys_its_rule(
+    client: TestClient,
+    session: Session,
+    registry: WorkflowRegistry,
+    callers: Callers,
+    method: str,
+    path: str,
+    role: str,
+) -> None:
+    rule = RULES[(method, path)]
+    project = make_project(session, registry)  # in Apeldoorn, the home city of `callers`
+    subject = make_person(session, roles=[Role.BOARD_MEMBER], name="Subject Person")
+    token_for(session, subject)
+    assert subject.id is not None
+    subject_token = people_repository.tokens_of(session, subject.id)[0]
+    values = {
+        "project_id": project.id,
+        "person_id": subject.id,
+        "token_id": subject_token.id,
+        "city_id": project.city_id,
+        "name": "default",
+        "version": 1,
+    }
+    body = rule.body
+    if body == {"new_project": True}:
+        body = {
+            "city_id": project.city_id,
+            "title": "Noise sensors at the station",
+            "problem_statement": "Night-time noise is not measured.",
+            "intended_result": "Noise mapped per street.",
+            "theme_codes": ["smart_environment"],
+        }
+    headers = {} if role == "anonymous" else getattr(callers, role)
+
+    response = client.request(method, path.format(**values), json=body, headers=headers)
+
+    if role in rule.allowed:
+        assert response.status_code not in {401, 403}, response.text
+        assert response.status_code < 500
+    elif role == "anonymous":
+        assert response.status_code == 401, response.text
+        assert response.headers["www-authenticate"] == "Bearer"
+    else:
+        assert response.status_code == 403, response.text

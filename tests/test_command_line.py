@@ -1,0 +1,70 @@
+"""A fresh install: migrate, create the first administrator, use the token, verify the trail."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.config import get_settings
+from app.db import get_engine
+from app.main import create_app
+from tests.conftest import ROOT
+
+BIN = Path(sys.executable).parent
+
+
+def run(command: list[str], database_url: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DATABASE_URL": database_url, "ENVIRONMENT": "production"}
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+
+
+def test_first_administrator_on_a_fresh_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    assert run([str(BIN / "alembic"), "upgrade", "head"], url).returncode == 0
+
+    created = run(
+        [
+            str(BIN / "citygate"),
+            "create-admin",
+            "--name",
+            "Anne Admin",
+            "--email",
+            "anne@city.example",
+        ],
+        url,
+    )
+    refused_demo = run([str(BIN / "citygate"), "load-demo"], url)
+
+    assert created.returncode == 0, created.stderr
+    token = created.stdout.strip().splitlines()[-1]
+    assert token.startswith("cg_")
+    assert refused_demo.returncode == 2
+    assert "only loaded with ENVIRONMENT=demo" in refused_demo.stdout
+
+    monkeypatch.setenv("DATABASE_URL", url)
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+    try:
+        with TestClient(create_app()) as client:
+            me = client.get("/people/me", headers={"Authorization": f"Bearer {token}"}).json()
+            person = client.post(
+                "/people",
+                json={"name": "Bo Board", "email": "bo@ienw.example", "roles": ["board_member"]},
+                headers={"Authorization": f"Bearer {token}"},
+            )
+    finally:
+        monkeypatch.delenv("DATABASE_URL")
+        get_settings.cache_clear()
+        get_engine().dispose()
+        get_engine.cache_clear()
+
+    assert me["roles"] == ["administrator"]
+    assert person.status_code == 201
+    verified = run([str(BIN / "citygate"), "verify-audit"], url)
+    assert verified.returncode == 0
+    assert "Audit trail intact: 3 entries verified." in verified.stdout
