@@ -33,7 +33,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy app workflows workers tests
+	$(BIN)/mypy app workflows workers tests bench
 
 test-sqlite: $(STAMP)
 	$(BIN)/pytest

@@ -36,7 +36,10 @@ def build_engine(url: str, *, echo: bool = False) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # Take the write lock up front: a transaction that reads and then writes would
+        # otherwise fail at once (SQLITE_BUSY) when another wrote in between, instead of
+        # waiting its turn. The embedded mode trades read concurrency for that.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 

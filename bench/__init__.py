@@ -1,0 +1,1 @@
+"""Benchmarks: figures are measured and printed here, never asserted in tests."""
