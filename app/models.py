@@ -3,6 +3,11 @@
 from sqlmodel import SQLModel
 
 from app.audit.models import AuditEntry, AuditHead
+from app.deliverables.models import Deliverable
+from app.gates.models import GateCondition, GateReview, GateVote
+from app.idempotency.models import IdempotencyRecord
+from app.kpis.models import Kpi, KpiMeasurement
+from app.outbox.models import OutboxEvent
 from app.people.models import ApiToken, Person, PersonRole
 from app.projects.models import (
     Project,
@@ -19,6 +24,14 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "AuditHead",
+    "Deliverable",
+    "GateCondition",
+    "GateReview",
+    "GateVote",
+    "IdempotencyRecord",
+    "Kpi",
+    "KpiMeasurement",
+    "OutboxEvent",
     "City",
     "FactorCategory",
     "Person",

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import tomllib
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
+
+from workflows.gates import Gate, parse_gates
 
 
 class StageKind(StrEnum):
@@ -51,10 +53,18 @@ class Workflow:
     initial: str
     stages: tuple[Stage, ...]
     transitions: tuple[Transition, ...]
+    gates: dict[str, Gate] = field(default_factory=dict)
 
     @property
     def key(self) -> tuple[str, int]:
         return (self.name, self.version)
+
+    def next_gate(self, stage: str) -> tuple[Transition, Gate] | None:
+        """The gated move out of `stage` and its gate, if the stage has one."""
+        for transition in self.transitions:
+            if transition.gate is not None and stage in transition.sources:
+                return transition, self.gates[transition.gate]
+        return None
 
     def stage(self, name: str) -> Stage:
         return next(stage for stage in self.stages if stage.name == name)
@@ -110,7 +120,9 @@ def parse_workflow(raw: dict[str, Any], *, source: str = "<workflow>") -> Workfl
     elif initial not in known:
         problems.append(f"unknown stage {initial!r} named as the initial stage")
 
+    gates = parse_gates(raw.get("gates"), problems)
     _check_transitions(stages, transitions, problems)
+    _check_gates(transitions, gates, problems)
     if not problems and isinstance(initial, str):
         _check_reachable(initial, stages, transitions, problems)
     if problems:
@@ -122,7 +134,30 @@ def parse_workflow(raw: dict[str, Any], *, source: str = "<workflow>") -> Workfl
         initial=str(initial),
         stages=tuple(stages),
         transitions=tuple(transitions),
+        gates=gates,
     )
+
+
+def _check_gates(
+    transitions: list[Transition], gates: dict[str, Gate], problems: list[str]
+) -> None:
+    used: set[str] = set()
+    gated_sources: set[str] = set()
+    for transition in transitions:
+        if transition.gate is None:
+            continue
+        used.add(transition.gate)
+        if transition.gate not in gates:
+            problems.append(
+                f"transition {transition.trigger!r} passes gate {transition.gate!r}, "
+                "which has no [[gates]] definition"
+            )
+        for source in transition.sources:
+            if source in gated_sources:
+                problems.append(f"stage {source!r} has more than one gated move")
+            gated_sources.add(source)
+    for unused in sorted(gates.keys() - used):
+        problems.append(f"gate {unused!r} is defined but no move passes it")
 
 
 def _parse_stages(raw: object, problems: list[str]) -> list[Stage]:

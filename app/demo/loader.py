@@ -5,7 +5,7 @@ from datetime import date
 from sqlmodel import Session, select
 
 from app.auth.principal import SYSTEM
-from app.projects import service
+from app.projects import moves, service
 from app.projects.models import Project
 from app.projects.schemas import ProjectCreate
 from app.reference.models import City
@@ -46,16 +46,16 @@ def _create(
     parked_or_stopped = target in {"on_hold", "stopped"}
     goal = "pilot" if parked_or_stopped else target
     for _ in range(FORWARD.index(goal)):
-        service.advance(
+        moves.advance(
             session, project=project, reason=DEMO_DECISION, registry=registry, actor=SYSTEM
         )
     if target == "on_hold":
         reason = "Waiting for the national iVRI standard's next release"
-        service.move(
+        moves.move(
             session, project=project, trigger="hold", reason=reason, registry=registry, actor=SYSTEM
         )
     if target == "stopped":
         reason = entry["stop_reason"]
-        service.move(
+        moves.move(
             session, project=project, trigger="stop", reason=reason, registry=registry, actor=SYSTEM
         )

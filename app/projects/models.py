@@ -44,6 +44,8 @@ class Project(SQLModel, table=True):
     funding_sources: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     start_date: date | None = None
     end_date: date | None = None
+    # The report's definition: the project's effects fall within the city's own sphere.
+    effects_within_city: bool | None = None
     stage: str = Field(max_length=40, index=True)
     held_from: str | None = Field(default=None, max_length=40)
     stop_reason: str | None = Field(default=None, sa_column=Column(Text))
@@ -52,6 +54,8 @@ class Project(SQLModel, table=True):
     workflow_name: str = Field(max_length=40)
     workflow_version: int
     origin_project_id: int | None = Field(default=None, foreign_key="project.id")
+    # Bumped on every write; exposed as the ETag that `If-Match` is checked against.
+    version: int = Field(default=1)
     created_at: datetime = created_now(index=True)
     updated_at: datetime = created_now()
     stage_entered_at: datetime = created_now()

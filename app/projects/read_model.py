@@ -29,6 +29,7 @@ def project_read(project: Project, links: ProjectLinks, *, internal: bool) -> Pr
         funding_sources=project.funding_sources,
         start_date=project.start_date,
         end_date=project.end_date,
+        effects_within_city=project.effects_within_city,
         factors=[
             FactorTag(category=f.category_code, kind=f.kind, label=f.label) for f in links.factors
         ],

@@ -12,7 +12,7 @@ from app.fields import SearchText, Tag
 from app.lifecycle import RegistryDep
 from app.paths import MAX_ID
 from app.people.models import Role
-from app.projects import repository, service
+from app.projects import moves, repository, service
 from app.projects.dependencies import LeadOfProjectDep, ProjectDep
 from app.projects.read_model import read_many, read_one
 from app.projects.repository import ProjectFilters
@@ -133,7 +133,7 @@ def hold_project(
     registry: RegistryDep,
 ) -> ProjectRead:
     """Park a project; it resumes at the stage it left."""
-    service.move(
+    moves.move(
         session, project=project, trigger="hold", reason=body.reason, registry=registry, actor=actor
     )
     return read_one(session, project, actor.principal)
@@ -149,7 +149,7 @@ def resume_project(
 ) -> ProjectRead:
     """Lift a hold; the project returns to the stage it was held from."""
     reason = body.reason if body else None
-    service.move(
+    moves.move(
         session, project=project, trigger="resume", reason=reason, registry=registry, actor=actor
     )
     return read_one(session, project, actor.principal)
@@ -164,7 +164,7 @@ def stop_project(
     registry: RegistryDep,
 ) -> ProjectRead:
     """Stop a project for good, recording why so that other cities can learn from it."""
-    service.move(
+    moves.move(
         session, project=project, trigger="stop", reason=body.reason, registry=registry, actor=actor
     )
     return read_one(session, project, actor.principal)

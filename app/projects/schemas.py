@@ -51,6 +51,9 @@ class _EditableFields(BaseModel):
     funding_sources: list[FundingSource] | None = Field(default=None, max_length=3)
     start_date: date | None = None
     end_date: date | None = None
+    effects_within_city: bool | None = Field(
+        default=None, description="The effects fall within the city's own sphere of influence."
+    )
     factors: list[FactorTag] | None = Field(default=None, max_length=60)
     internal_notes: Prose | None = Field(
         default=None, description="Seen only by the project's city, the board and administrators."
@@ -116,6 +119,7 @@ class ProjectRead(BaseModel):
     funding_sources: list[FundingSource]
     start_date: date | None
     end_date: date | None
+    effects_within_city: bool | None
     factors: list[FactorTag]
     stage: str
     held_from: str | None = Field(description="While on hold: the stage it resumes to.")

@@ -8,17 +8,17 @@ from sqlmodel import Session
 from app.audit.recorder import diff, record
 from app.auth.principal import Actor
 from app.clock import utcnow
+from app.concurrency import check_version
 from app.errors import InvalidField
 from app.projects import repository
-from app.projects.errors import GateDecisionRequired, IllegalMove, ProjectClosed, ProjectNotFound
+from app.projects.errors import ProjectClosed, ProjectNotFound
 from app.projects.models import Project, ProjectFactor, StageHistory
 from app.projects.schemas import FactorTag, ProjectCreate, ProjectUpdate
 from app.reference import repository as reference
 from workflows.definition import StageKind
-from workflows.engine import Move, MoveRefused, WorkflowEngine, WorkflowRegistry
+from workflows.engine import WorkflowEngine, WorkflowRegistry
 
 CREATE_TRIGGER = "create"
-ADVANCE_TRIGGER = "advance"
 _SCALARS = (
     "title",
     "problem_statement",
@@ -28,6 +28,7 @@ _SCALARS = (
     "opex_eur_per_year",
     "start_date",
     "end_date",
+    "effects_within_city",
     "internal_notes",
 )
 
@@ -73,7 +74,7 @@ def create_project(
             occurred_at=project.created_at,
         )
     )
-    _audit(session, actor, "project.create", project.id, diff({}, snapshot(session, project)))
+    audit(session, actor, "project.create", project.id, diff({}, snapshot(session, project)))
     session.commit()
     session.refresh(project)
     return project
@@ -86,11 +87,14 @@ def update_project(
     data: ProjectUpdate,
     registry: WorkflowRegistry,
     actor: Actor,
+    expected_version: int | None = None,
 ) -> Project:
     """Change the editable fields that were sent; the rest stays as it is."""
-    engine = _engine_of(project, registry)
+    session.refresh(project, with_for_update=True)
+    check_version(expected_version, project.version)
+    engine = engine_of(project, registry)
     if engine.workflow.stage(project.stage).kind is StageKind.FINAL:
-        raise ProjectClosed(_id(project), project.stage)
+        raise ProjectClosed(project_id_of(project), project.stage)
     _check_references(session, data, owner_city_id=project.city_id)
     sent = data.model_fields_set
     values = _scalar_values(data)
@@ -105,101 +109,22 @@ def update_project(
         project.ecosystem_partners = _partners(data)
     if "funding_sources" in sent:
         project.funding_sources = [str(source) for source in data.funding_sources or []]
-    _replace_links(session, _id(project), data)
+    _replace_links(session, project_id_of(project), data)
     session.flush()
     changes = diff(before, snapshot(session, project))
     if changes:
         project.updated_at = utcnow()
+        project.version += 1
         session.add(project)
-        _audit(session, actor, "project.update", _id(project), changes)
+        audit(session, actor, "project.update", project_id_of(project), changes)
     session.commit()
     session.refresh(project)
     return project
 
 
-def move(
-    session: Session,
-    *,
-    project: Project,
-    trigger: str,
-    reason: str | None,
-    registry: WorkflowRegistry,
-    actor: Actor,
-) -> Move:
-    """Make a move that needs no gate decision (hold, resume, stop)."""
-    engine = _engine_of(project, registry)
-    if engine.is_gated(project.stage, trigger):
-        gate = next(m.gate for m in engine.allowed_moves(project) if m.trigger == trigger)
-        raise GateDecisionRequired(
-            trigger, gate or "", project.stage, engine.allowed_moves(project)
-        )
-    return _fire(session, project, trigger, reason, engine, actor)
-
-
-def advance(
-    session: Session,
-    *,
-    project: Project,
-    reason: str | None,
-    registry: WorkflowRegistry,
-    actor: Actor,
-) -> Move:
-    """Pass the project's next gate; only a board decision calls this."""
-    return _fire(session, project, ADVANCE_TRIGGER, reason, _engine_of(project, registry), actor)
-
-
-def _fire(
-    session: Session,
-    project: Project,
-    trigger: str,
-    reason: str | None,
-    engine: WorkflowEngine,
-    actor: Actor,
-) -> Move:
-    # Lock the row (PostgreSQL) and read its latest stage so two moves never interleave.
-    session.refresh(project, with_for_update=True)
-    before = {
-        "stage": project.stage,
-        "held_from": project.held_from,
-        "stop_reason": project.stop_reason,
-    }
-    try:
-        made = engine.fire(project, trigger)
-    except MoveRefused as refused:
-        session.rollback()
-        raise IllegalMove(trigger, refused.stage, refused.allowed) from refused
-    now = utcnow()
-    project.stage_entered_at = now
-    project.updated_at = now
-    target = engine.workflow.stage(made.to_stage)
-    if target.kind is StageKind.FINAL and made.gate is None:
-        project.stop_reason = reason
-    session.add(project)
-    session.add(
-        StageHistory(
-            project_id=_id(project),
-            from_stage=made.from_stage,
-            to_stage=made.to_stage,
-            trigger=made.trigger,
-            reason=reason,
-            occurred_at=now,
-        )
-    )
-    after = {
-        "stage": project.stage,
-        "held_from": project.held_from,
-        "stop_reason": project.stop_reason,
-    }
-    changes = {**diff(before, after), "reason": [None, reason]}
-    _audit(session, actor, f"project.{trigger}", _id(project), changes)
-    session.commit()
-    session.refresh(project)
-    return made
-
-
 def snapshot(session: Session, project: Project) -> dict[str, Any]:
     """The audited state of a project: its own fields and its links."""
-    links = repository.links_for(session, [_id(project)])[_id(project)]
+    links = repository.links_for(session, [project_id_of(project)])[project_id_of(project)]
     return {
         **project.model_dump(exclude={"id", "created_at", "updated_at", "stage_entered_at"}),
         "theme_codes": links.theme_codes,
@@ -210,9 +135,10 @@ def snapshot(session: Session, project: Project) -> dict[str, Any]:
     }
 
 
-def _audit(
+def audit(
     session: Session, actor: Actor, action: str, project_id: int, changes: dict[str, Any]
 ) -> None:
+    """Record a write to a project in the audit trail."""
     record(
         session,
         actor=actor,
@@ -223,11 +149,12 @@ def _audit(
     )
 
 
-def _engine_of(project: Project, registry: WorkflowRegistry) -> WorkflowEngine:
+def engine_of(project: Project, registry: WorkflowRegistry) -> WorkflowEngine:
+    """The engine of the workflow version the project started under."""
     return registry.engine(project.workflow_name, project.workflow_version)
 
 
-def _id(project: Project) -> int:
+def project_id_of(project: Project) -> int:
     assert project.id is not None
     return project.id
 

@@ -9,7 +9,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from sqlmodel import Session
 
 from app.auth.principal import SYSTEM
-from app.projects import service
+from app.projects import moves, service
 from app.projects.errors import IllegalMove
 from tests.factories import project_payload
 from tests.people_factories import Headers
@@ -92,7 +92,7 @@ class LifecycleThroughTheApi(RuleBasedStateMachine):
     def gate_decision_go(self) -> None:
         project = service.get_project(self.session, project_id=self.project_id)
         try:
-            service.advance(
+            moves.advance(
                 self.session, project=project, reason="Go", registry=self.registry, actor=SYSTEM
             )
             succeeded = True

@@ -5,7 +5,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.auth.principal import SYSTEM
-from app.projects import service
+from app.projects import moves
 from app.projects.errors import GateDecisionRequired, IllegalMove
 from tests.factories import make_project, project_payload
 from tests.people_factories import Headers
@@ -19,7 +19,10 @@ def new_project(client: TestClient, session: Session, lead: Headers) -> int:
     return project_id
 
 
-def moves(client: TestClient, project_id: int) -> list[tuple[str | None, str, str, str | None]]:
+Move = tuple[str | None, str, str, str | None]
+
+
+def history_of(client: TestClient, project_id: int) -> list[Move]:
     history = client.get(f"/projects/{project_id}/history").json()
     return [(h["from_stage"], h["to_stage"], h["trigger"], h["reason"]) for h in history]
 
@@ -29,7 +32,7 @@ class TestHoldAndResume:
         self, client: TestClient, session: Session, registry: WorkflowRegistry, lead: Headers
     ) -> None:
         project = make_project(session, registry)
-        service.advance(session, project=project, reason="Go", registry=registry, actor=SYSTEM)
+        moves.advance(session, project=project, reason="Go", registry=registry, actor=SYSTEM)
 
         held = client.post(
             f"/projects/{project.id}/hold", json={"reason": "Waiting for the DPIA"}, headers=lead
@@ -42,7 +45,7 @@ class TestHoldAndResume:
         assert held.json()["held_from"] == "pilot"
         assert resumed.json()["stage"] == "pilot"
         assert resumed.json()["held_from"] is None
-        assert moves(client, project.id or 0)[-2:] == [
+        assert history_of(client, project.id or 0)[-2:] == [
             ("pilot", "on_hold", "hold", "Waiting for the DPIA"),
             ("on_hold", "pilot", "resume", "DPIA signed"),
         ]
@@ -89,7 +92,7 @@ class TestIllegalMoves:
             {"trigger": "stop", "to_stage": "stopped", "gate": None},
         ]
         assert client.get(f"/projects/{project_id}").json() == before
-        assert len(moves(client, project_id)) == 1
+        assert len(history_of(client, project_id)) == 1
 
     def test_nothing_moves_a_stopped_project(
         self, client: TestClient, session: Session, lead: Headers
@@ -143,12 +146,12 @@ class TestForwardMovesByGateDecision:
         project = make_project(session, registry)
 
         for _ in range(4):
-            service.advance(
+            moves.advance(
                 session, project=project, reason="Board: Go", registry=registry, actor=SYSTEM
             )
 
         assert project.stage == "adopted"
-        assert [m[:3] for m in moves(client, project.id or 0)] == [
+        assert [m[:3] for m in history_of(client, project.id or 0)] == [
             (None, "idea", "create"),
             ("idea", "pilot", "advance"),
             ("pilot", "evaluation", "advance"),
@@ -162,7 +165,7 @@ class TestForwardMovesByGateDecision:
         project = make_project(session, registry)
 
         with pytest.raises(GateDecisionRequired, match="idea_to_pilot"):
-            service.move(
+            moves.move(
                 session,
                 project=project,
                 trigger="advance",
@@ -177,7 +180,7 @@ class TestForwardMovesByGateDecision:
         self, session: Session, registry: WorkflowRegistry
     ) -> None:
         project = make_project(session, registry)
-        service.move(
+        moves.move(
             session,
             project=project,
             trigger="hold",
@@ -187,7 +190,7 @@ class TestForwardMovesByGateDecision:
         )
 
         with pytest.raises(IllegalMove):
-            service.advance(session, project=project, reason="Go", registry=registry, actor=SYSTEM)
+            moves.advance(session, project=project, reason="Go", registry=registry, actor=SYSTEM)
 
         session.refresh(project)
         assert project.stage == "on_hold"

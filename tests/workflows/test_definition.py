@@ -71,6 +71,7 @@ class TestBrokenWorkflows:
         raw = default_raw()
         duplicate = copy.deepcopy(raw["transitions"][0])
         duplicate["dest"] = "evaluation"
+        del duplicate["gate"]
         raw["transitions"].append(duplicate)
 
         assert problems_of(raw) == ["duplicate trigger 'advance' from stage 'idea'"]

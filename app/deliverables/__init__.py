@@ -1,0 +1,1 @@
+"""Documents attached to projects by reference."""

@@ -1,0 +1,1 @@
+"""Gate reviews: readiness, submission, the board's votes and its decision."""
