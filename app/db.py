@@ -1,6 +1,6 @@
 """Engine, sessions and the metadata naming convention shared by every table."""
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -50,7 +50,7 @@ def get_engine() -> Engine:
     return build_engine(settings.database_url, echo=settings.database_echo)
 
 
-def get_session() -> Iterator[Session]:
+def get_session() -> Generator[Session, None, None]:
     with Session(get_engine()) as session:
         yield session
 

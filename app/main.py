@@ -4,8 +4,12 @@ from fastapi import Depends, FastAPI
 
 from app.audit.router import router as audit_router
 from app.auth.dependencies import get_principal
+from app.deliverables.router import router as deliverables_router
 from app.errors import Problem, install_error_handlers
+from app.gates.router import router as gates_router
 from app.health.router import router as health_router
+from app.idempotency.middleware import IdempotencyMiddleware
+from app.kpis.router import router as kpis_router
 from app.models import metadata
 from app.people.router import router as people_router
 from app.projects.router import router as projects_router
@@ -36,10 +40,14 @@ def create_app() -> FastAPI:
         dependencies=[Depends(get_principal)],
     )
     install_error_handlers(app)
+    app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(RequestIdMiddleware)
     app.include_router(health_router)
     app.include_router(reference_router)
     app.include_router(projects_router)
+    app.include_router(kpis_router)
+    app.include_router(deliverables_router)
+    app.include_router(gates_router)
     app.include_router(workflows_router)
     app.include_router(people_router)
     app.include_router(audit_router)

@@ -5,7 +5,7 @@ names one (CI runs both).
 """
 
 import os
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import pytest
@@ -81,7 +81,7 @@ def registry() -> WorkflowRegistry:
 
 @pytest.fixture
 def client(session: Session) -> Iterator[TestClient]:
-    def request_session() -> Iterator[Session]:
+    def request_session() -> Generator[Session, None, None]:
         # Like a request's own session: what a refused request left unsaved is dropped.
         try:
             yield session

@@ -11,9 +11,7 @@ from app.columns import created_now
 
 class IdempotencyRecord(SQLModel, table=True):
     __tablename__ = "idempotency_record"
-    __table_args__ = (
-        UniqueConstraint("caller", "key", name="uq_idempotency_record_caller_key"),
-    )
+    __table_args__ = (UniqueConstraint("caller", "key", name="uq_idempotency_record_caller_key"),)
 
     id: int | None = Field(default=None, primary_key=True)
     caller: str = Field(max_length=64)  # digest of the credentials that sent the key

@@ -2,9 +2,10 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from app.auth.dependencies import PrincipalDep, ProjectLeadDep, require_for_city
+from app.concurrency import IfMatchDep, etag
 from app.config import get_settings
 from app.db import SessionDep
 from app.errors import problem
@@ -79,13 +80,19 @@ def list_projects(
 
 
 @router.get("/{project_id}", responses=problem(401, 404, 422), response_model_exclude_unset=True)
-def get_project(project: ProjectDep, principal: PrincipalDep, session: SessionDep) -> ProjectRead:
-    """Read one project; internal notes only for its city, the board and administrators."""
+def get_project(
+    project: ProjectDep, principal: PrincipalDep, session: SessionDep, response: Response
+) -> ProjectRead:
+    """Read one project; internal notes only for its city, the board and administrators.
+    The ETag header is the version to send back as `If-Match` when writing."""
+    response.headers["ETag"] = etag(project.version)
     return read_one(session, project, principal)
 
 
 @router.patch(
-    "/{project_id}", responses=problem(401, 403, 404, 409, 422), response_model_exclude_unset=True
+    "/{project_id}",
+    responses=problem(400, 401, 403, 404, 409, 412, 422),
+    response_model_exclude_unset=True,
 )
 def update_project(
     actor: LeadOfProjectDep,
@@ -93,11 +100,19 @@ def update_project(
     body: ProjectUpdate,
     session: SessionDep,
     registry: RegistryDep,
+    response: Response,
+    expected: IfMatchDep,
 ) -> ProjectRead:
     """Change editable fields; stage, city and workflow version are not among them."""
     updated = service.update_project(
-        session, project=project, data=body, registry=registry, actor=actor
+        session,
+        project=project,
+        data=body,
+        registry=registry,
+        actor=actor,
+        expected_version=expected,
     )
+    response.headers["ETag"] = etag(updated.version)
     return read_one(session, updated, actor.principal)
 
 
@@ -121,7 +136,7 @@ def get_transitions(project: ProjectDep, registry: RegistryDep) -> TransitionsRe
     return TransitionsRead(stage=project.stage, moves=moves)
 
 
-MOVE_PROBLEMS = problem(401, 403, 404, 409, 422)
+MOVE_PROBLEMS = problem(400, 401, 403, 404, 409, 412, 422)
 
 
 @router.post("/{project_id}/hold", responses=MOVE_PROBLEMS, response_model_exclude_unset=True)
@@ -131,11 +146,20 @@ def hold_project(
     body: MoveRequest,
     session: SessionDep,
     registry: RegistryDep,
+    response: Response,
+    expected: IfMatchDep,
 ) -> ProjectRead:
     """Park a project; it resumes at the stage it left."""
     moves.move(
-        session, project=project, trigger="hold", reason=body.reason, registry=registry, actor=actor
+        session,
+        project=project,
+        trigger="hold",
+        reason=body.reason,
+        registry=registry,
+        actor=actor,
+        expected_version=expected,
     )
+    response.headers["ETag"] = etag(project.version)
     return read_one(session, project, actor.principal)
 
 
@@ -145,13 +169,22 @@ def resume_project(
     project: ProjectDep,
     session: SessionDep,
     registry: RegistryDep,
+    response: Response,
+    expected: IfMatchDep,
     body: ResumeRequest | None = None,
 ) -> ProjectRead:
     """Lift a hold; the project returns to the stage it was held from."""
     reason = body.reason if body else None
     moves.move(
-        session, project=project, trigger="resume", reason=reason, registry=registry, actor=actor
+        session,
+        project=project,
+        trigger="resume",
+        reason=reason,
+        registry=registry,
+        actor=actor,
+        expected_version=expected,
     )
+    response.headers["ETag"] = etag(project.version)
     return read_one(session, project, actor.principal)
 
 
@@ -162,9 +195,18 @@ def stop_project(
     body: MoveRequest,
     session: SessionDep,
     registry: RegistryDep,
+    response: Response,
+    expected: IfMatchDep,
 ) -> ProjectRead:
     """Stop a project for good, recording why so that other cities can learn from it."""
     moves.move(
-        session, project=project, trigger="stop", reason=body.reason, registry=registry, actor=actor
+        session,
+        project=project,
+        trigger="stop",
+        reason=body.reason,
+        registry=registry,
+        actor=actor,
+        expected_version=expected,
     )
+    response.headers["ETag"] = etag(project.version)
     return read_one(session, project, actor.principal)

@@ -92,9 +92,7 @@ def update_project(
     """Change the editable fields that were sent; the rest stays as it is."""
     session.refresh(project, with_for_update=True)
     check_version(expected_version, project.version)
-    engine = engine_of(project, registry)
-    if engine.workflow.stage(project.stage).kind is StageKind.FINAL:
-        raise ProjectClosed(project_id_of(project), project.stage)
+    ensure_open(project, registry)
     _check_references(session, data, owner_city_id=project.city_id)
     sent = data.model_fields_set
     values = _scalar_values(data)
@@ -147,6 +145,12 @@ def audit(
         object_id=project_id,
         changes=changes,
     )
+
+
+def ensure_open(project: Project, registry: WorkflowRegistry) -> None:
+    """Refuse changes to a project in a final stage (stopped or adopted)."""
+    if engine_of(project, registry).workflow.stage(project.stage).kind is StageKind.FINAL:
+        raise ProjectClosed(project_id_of(project), project.stage)
 
 
 def engine_of(project: Project, registry: WorkflowRegistry) -> WorkflowEngine:

@@ -5,15 +5,19 @@ fails here until someone decides who may call it.
 """
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from app.gates.models import GateCondition, GateReview
+from app.kpis.models import Kpi
 from app.main import create_app
 from app.people import repository as people_repository
 from app.people.models import Role
+from app.projects.models import Project
 from tests.factories import make_project
 from tests.people_factories import Callers, make_person, token_for
 from workflows.engine import WorkflowRegistry
@@ -27,6 +31,8 @@ EVERYONE = frozenset(
 SIGNED_IN = EVERYONE - {"anonymous"}
 ADMIN = frozenset({"admin"})
 LEAD_OF_THE_CITY = frozenset({"lead"})
+INSIDERS = frozenset({"admin", "lead", "dpo", "follower", "board", "chair"})
+BOARD = frozenset({"board", "chair"})
 
 
 @dataclass(frozen=True)
@@ -66,9 +72,75 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/tokens/{token_id}/revoke"): Rule(ADMIN),
     ("GET", "/people/{person_id}/export"): Rule(ADMIN),
     ("POST", "/people/{person_id}/erase"): Rule(ADMIN),
+    ("GET", "/projects/{project_id}/kpis"): Rule(EVERYONE),
+    ("POST", "/projects/{project_id}/kpis"): Rule(
+        LEAD_OF_THE_CITY,
+        {
+            "name": "Night noise",
+            "unit": "dB",
+            "baseline": 60,
+            "target": 55,
+            "direction": "decrease",
+        },
+    ),
+    ("PATCH", "/projects/{project_id}/kpis/{kpi_id}"): Rule(LEAD_OF_THE_CITY, {"target": 50}),
+    ("POST", "/projects/{project_id}/kpis/{kpi_id}/measurements"): Rule(
+        LEAD_OF_THE_CITY, {"value": 58, "measured_on": "2026-01-10", "source": "sensors"}
+    ),
+    ("GET", "/projects/{project_id}/deliverables"): Rule(EVERYONE),
+    ("POST", "/projects/{project_id}/deliverables"): Rule(
+        LEAD_OF_THE_CITY,
+        {
+            "title": "Project plan",
+            "document_type": "project_plan",
+            "url": "https://docs.example.org/plan.pdf",
+            "content_hash": "a" * 64,
+        },
+    ),
+    ("GET", "/projects/{project_id}/gate"): Rule(EVERYONE),
+    ("POST", "/projects/{project_id}/gate/reviews"): Rule(LEAD_OF_THE_CITY),
+    ("GET", "/projects/{project_id}/gate/reviews"): Rule(INSIDERS),
+    ("GET", "/reviews/{review_id}"): Rule(INSIDERS),
+    ("POST", "/reviews/{review_id}/votes"): Rule(
+        BOARD, {"decision": "recycle", "rationale": "Measure one more month"}
+    ),
+    ("POST", "/reviews/{review_id}/decision"): Rule(
+        frozenset({"chair"}), {"decision": "recycle", "reason": "Measure one more month"}
+    ),
+    ("GET", "/projects/{project_id}/conditions"): Rule(INSIDERS),
+    ("POST", "/projects/{project_id}/conditions/{condition_id}/met"): Rule(LEAD_OF_THE_CITY),
     ("GET", "/audit/entries"): Rule(ADMIN),
     ("GET", "/audit/verification"): Rule(ADMIN),
 }
+
+
+def open_review_with_condition(
+    session: Session, project: Project
+) -> tuple[GateReview, GateCondition]:
+    review = GateReview(
+        project_id=project.id or 0,
+        gate="idea_to_pilot",
+        workflow_version=1,
+        from_stage="idea",
+        to_stage="pilot",
+        submitted_by_pseudonym="matrix",
+        criteria=[],
+        score=0,
+        max_score=0,
+        quorum=3,
+        majority=0.5,
+    )
+    session.add(review)
+    session.flush()
+    condition = GateCondition(
+        review_id=review.id or 0,
+        project_id=project.id or 0,
+        description="Publish the DPIA",
+        due_on=date(2030, 1, 1),
+    )
+    session.add(condition)
+    session.commit()
+    return review, condition
 
 
 def route_table() -> set[tuple[str, str]]:
@@ -105,7 +177,14 @@ def test_route_obeys_its_rule(
     token_for(session, subject)
     assert subject.id is not None
     subject_token = people_repository.tokens_of(session, subject.id)[0]
+    review, condition = open_review_with_condition(session, project)
+    kpi = Kpi(project_id=project.id or 0, name="Waiting time", unit="s", direction="decrease")
+    session.add(kpi)
+    session.commit()
     values = {
+        "kpi_id": kpi.id,
+        "review_id": review.id,
+        "condition_id": condition.id,
         "project_id": project.id,
         "person_id": subject.id,
         "token_id": subject_token.id,

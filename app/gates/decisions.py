@@ -1,0 +1,234 @@
+"""The board's votes and decisions on a gate review.
+
+A vote or a chair's decision locks the review row first, so concurrent voters are
+taken one at a time: exactly one of them meets the rule and decides, and everyone
+after that finds the review decided. The decision, the project's move with its
+history, the audit entries and the outbox events commit together.
+"""
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlmodel import Session
+
+from app.audit.recorder import record
+from app.auth.errors import Forbidden
+from app.auth.principal import Actor, Principal
+from app.clock import utcnow
+from app.concurrency import check_version
+from app.gates import repository
+from app.gates.errors import ReviewDecided
+from app.gates.models import GateCondition, GateReview, GateVote, ReviewStatus
+from app.gates.schemas import ChairDecisionCreate, ConditionTerms, VoteCreate
+from app.outbox.writer import emit
+from app.projects import repository as projects
+from app.projects.models import Project
+from app.projects.moves import ADVANCE_TRIGGER, apply_move
+from app.projects.service import engine_of, project_id_of
+from workflows.engine import WorkflowRegistry
+from workflows.gates import Decision, VotingRule
+
+# The workflow trigger each decision fires; Recycle leaves the stage as it is.
+DECISION_TRIGGERS = {Decision.GO: ADVANCE_TRIGGER, Decision.KILL: "stop", Decision.HOLD: "hold"}
+
+
+def tied_city_ids(session: Session, project: Project) -> set[int]:
+    """The project's own city and its partner cities."""
+    project_id = project_id_of(project)
+    return {
+        project.city_id,
+        *projects.links_for(session, [project_id])[project_id].partner_city_ids,
+    }
+
+
+def eligible_voters(session: Session, project: Project) -> int:
+    tied = tied_city_ids(session, project)
+    return sum(1 for member in repository.board_members(session) if member.city_id not in tied)
+
+
+def ensure_not_tied(session: Session, principal: Principal, project: Project) -> None:
+    if principal.city_id is not None and principal.city_id in tied_city_ids(session, project):
+        raise Forbidden(
+            "A board member tied to the project's city or a partner city does not vote "
+            "or decide on it."
+        )
+
+
+def cast_vote(
+    session: Session,
+    *,
+    review: GateReview,
+    project: Project,
+    data: VoteCreate,
+    registry: WorkflowRegistry,
+    actor: Actor,
+    expected_version: int | None = None,
+) -> GateReview:
+    """Cast or change a board member's vote; decide when the gate's voting rule is met."""
+    ensure_not_tied(session, actor.principal, project)
+    _lock_open(session, review, expected_version)
+    assert review.id is not None
+    assert actor.person_id is not None
+    vote = repository.vote_by(session, review.id, actor.person_id)
+    before = None if vote is None else vote.decision
+    if vote is None:
+        vote = GateVote(
+            review_id=review.id,
+            voter_person_id=actor.person_id,
+            voter_pseudonym=actor.pseudonym,
+            decision=data.decision.value,
+            rationale=data.rationale,
+        )
+    vote.decision = data.decision.value
+    vote.rationale = data.rationale
+    vote.conditions = [c.model_dump(mode="json") for c in data.conditions]
+    vote.cast_at = utcnow()
+    session.add(vote)
+    review.version += 1
+    session.add(review)
+    session.flush()
+    record(
+        session,
+        actor=actor,
+        action="gate.vote",
+        object_type="gate_review",
+        object_id=review.id,
+        changes={"vote": [before, data.decision.value], "rationale": [None, data.rationale]},
+    )
+    votes = repository.votes_of(session, review.id)
+    carried = VotingRule(quorum=review.quorum, majority=review.majority).decide(
+        [Decision(v.decision) for v in votes]
+    )
+    if carried is not None:
+        _decide(
+            session,
+            review=review,
+            project=project,
+            decision=carried,
+            decided_by="votes",
+            reason=_summary(votes, carried),
+            conditions=_conditions_of(votes, carried),
+            registry=registry,
+            actor=actor,
+        )
+    session.commit()
+    session.refresh(review)
+    return review
+
+
+def decide_by_chair(
+    session: Session,
+    *,
+    review: GateReview,
+    project: Project,
+    data: ChairDecisionCreate,
+    registry: WorkflowRegistry,
+    actor: Actor,
+    expected_version: int | None = None,
+) -> GateReview:
+    """The chair decides, with a reason, whatever the votes say so far."""
+    if not actor.principal.board_chair:
+        raise Forbidden("Only the chair of the board decides without the voting rule.")
+    ensure_not_tied(session, actor.principal, project)
+    _lock_open(session, review, expected_version)
+    _decide(
+        session,
+        review=review,
+        project=project,
+        decision=data.decision,
+        decided_by="chair",
+        reason=data.reason,
+        conditions=data.conditions,
+        registry=registry,
+        actor=actor,
+    )
+    session.commit()
+    session.refresh(review)
+    return review
+
+
+def _lock_open(session: Session, review: GateReview, expected_version: int | None) -> None:
+    session.refresh(review, with_for_update=True)
+    if review.status != ReviewStatus.OPEN.value:
+        raise ReviewDecided(review.id or 0, review.decision)
+    check_version(expected_version, review.version)
+
+
+def _decide(
+    session: Session,
+    *,
+    review: GateReview,
+    project: Project,
+    decision: Decision,
+    decided_by: str,
+    reason: str,
+    conditions: Sequence[ConditionTerms],
+    registry: WorkflowRegistry,
+    actor: Actor,
+) -> None:
+    assert review.id is not None
+    trigger = DECISION_TRIGGERS.get(decision)
+    if trigger is not None:
+        move_reason = f"{decision.value.capitalize()} at gate {review.gate}: {reason}"
+        apply_move(
+            session,
+            project=project,
+            trigger=trigger,
+            reason=move_reason,
+            engine=engine_of(project, registry),
+            actor=actor,
+        )
+    for condition in conditions:
+        session.add(
+            GateCondition(
+                review_id=review.id,
+                project_id=project_id_of(project),
+                description=condition.description,
+                due_on=condition.due_on,
+            )
+        )
+    review.status = ReviewStatus.DECIDED.value
+    review.decision = decision.value
+    review.decided_at = utcnow()
+    review.decided_by = decided_by
+    review.decision_reason = reason
+    review.version += 1
+    session.add(review)
+    record(
+        session,
+        actor=actor,
+        action="gate.decide",
+        object_type="gate_review",
+        object_id=review.id,
+        changes={"decision": [None, decision.value], "decided_by": [None, decided_by]},
+    )
+    emit(
+        session,
+        event_type="gate.decided",
+        aggregate_type="gate_review",
+        aggregate_id=review.id,
+        payload={
+            "review_id": review.id,
+            "project_id": project.id,
+            "gate": review.gate,
+            "decision": decision.value,
+            "to_stage": project.stage,
+        },
+    )
+
+
+def _summary(votes: list[GateVote], carried: Decision) -> str:
+    backing = [v.rationale for v in votes if v.decision == carried.value]
+    return f"{len(backing)} of {len(votes)} votes for {carried.value}: " + " | ".join(backing)
+
+
+def _conditions_of(votes: list[GateVote], carried: Decision) -> list[ConditionTerms]:
+    if carried is not Decision.GO:
+        return []
+    seen: dict[str, Any] = {}
+    for vote in votes:
+        if vote.decision == Decision.GO.value:
+            for condition in vote.conditions:
+                seen.setdefault(condition["description"], condition)
+    # Stored terms were checked when cast; a due date may have passed since.
+    return [ConditionTerms.model_validate(c) for c in seen.values()]

@@ -1,0 +1,45 @@
+"""Assemble the read model of a review."""
+
+from sqlmodel import Session
+
+from app.gates import repository
+from app.gates.decisions import eligible_voters
+from app.gates.models import GateReview
+from app.gates.schemas import (
+    ConditionRead,
+    CriterionResultRead,
+    ReviewRead,
+    Scorecard,
+    VoteRead,
+)
+from app.projects.models import Project
+
+
+def review_read(session: Session, review: GateReview, project: Project) -> ReviewRead:
+    assert review.id is not None
+    return ReviewRead(
+        id=review.id,
+        project_id=review.project_id,
+        gate=review.gate,
+        workflow_version=review.workflow_version,
+        from_stage=review.from_stage,
+        to_stage=review.to_stage,
+        status=review.status,
+        submitted_at=review.submitted_at,
+        note=review.note,
+        criteria=[CriterionResultRead.model_validate(c) for c in review.criteria],
+        scorecard=Scorecard(score=review.score, max_score=review.max_score),
+        quorum=review.quorum,
+        majority=review.majority,
+        eligible_voters=eligible_voters(session, project),
+        votes=[VoteRead.model_validate(v) for v in repository.votes_of(session, review.id)],
+        decision=review.decision,
+        decided_at=review.decided_at,
+        decided_by=review.decided_by,
+        decision_reason=review.decision_reason,
+        conditions=[
+            ConditionRead.model_validate(c)
+            for c in repository.conditions_of_review(session, review.id)
+        ],
+        version=review.version,
+    )

@@ -1,0 +1,57 @@
+"""A project's evidence, gathered in a fixed number of queries, and its next gate's readiness."""
+
+from sqlmodel import Session
+
+from app.deliverables import service as deliverables
+from app.kpis import repository as kpis
+from app.projects import repository as projects
+from app.projects.models import Project
+from app.projects.service import project_id_of
+from workflows.criteria import Evidence, KpiEvidence, Measurement
+from workflows.definition import Transition, Workflow
+from workflows.gates import Gate, Readiness, evaluate
+
+
+def evidence_for(session: Session, project: Project, workflow: Workflow) -> Evidence:
+    project_id = project_id_of(project)
+    links = projects.links_for(session, [project_id])[project_id]
+    kpi_rows = kpis.of_project(session, project_id)
+    measured = kpis.measurements_of(session, [k.id for k in kpi_rows if k.id is not None])
+    return Evidence(
+        stage=project.stage,
+        stage_label=workflow.stage(project.stage).label,
+        fields={
+            **project.model_dump(),
+            "theme_codes": links.theme_codes,
+            "partner_city_ids": links.partner_city_ids,
+        },
+        kpis=tuple(
+            KpiEvidence(
+                name=k.name,
+                unit=k.unit,
+                baseline=k.baseline,
+                target=k.target,
+                direction=k.direction,
+                measurements=tuple(
+                    Measurement(value=m.value, measured_on=m.measured_on, stage=m.stage)
+                    for m in measured[k.id or 0]
+                ),
+            )
+            for k in kpi_rows
+        ),
+        document_types=frozenset(
+            d.document_type for d in deliverables.of_project(session, project_id)
+        ),
+        partner_roles=frozenset(p["role"] for p in project.ecosystem_partners),
+    )
+
+
+def readiness_of(
+    session: Session, project: Project, workflow: Workflow
+) -> tuple[Transition, Gate, Readiness] | None:
+    """The next gate from the project's stage and how ready the project is for it."""
+    ahead = workflow.next_gate(project.stage)
+    if ahead is None:
+        return None
+    transition, gate = ahead
+    return transition, gate, evaluate(gate, evidence_for(session, project, workflow))

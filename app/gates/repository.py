@@ -1,0 +1,72 @@
+"""Queries on gate reviews, votes and conditions; never commits."""
+
+from sqlmodel import Session, col, select
+
+from app.gates.models import GateCondition, GateReview, GateVote, ReviewStatus
+from app.people.models import Person, PersonRole, Role
+
+
+def open_review(session: Session, project_id: int) -> GateReview | None:
+    return session.exec(
+        select(GateReview).where(
+            (GateReview.project_id == project_id) & (GateReview.status == ReviewStatus.OPEN.value)
+        )
+    ).first()
+
+
+def reviews_of(session: Session, project_id: int) -> list[GateReview]:
+    return list(
+        session.exec(
+            select(GateReview)
+            .where(GateReview.project_id == project_id)
+            .order_by(col(GateReview.id))
+        )
+    )
+
+
+def votes_of(session: Session, review_id: int) -> list[GateVote]:
+    return list(
+        session.exec(
+            select(GateVote).where(GateVote.review_id == review_id).order_by(col(GateVote.id))
+        )
+    )
+
+
+def vote_by(session: Session, review_id: int, person_id: int) -> GateVote | None:
+    return session.exec(
+        select(GateVote).where(
+            (GateVote.review_id == review_id) & (GateVote.voter_person_id == person_id)
+        )
+    ).first()
+
+
+def conditions_of_review(session: Session, review_id: int) -> list[GateCondition]:
+    return list(
+        session.exec(
+            select(GateCondition)
+            .where(GateCondition.review_id == review_id)
+            .order_by(col(GateCondition.id))
+        )
+    )
+
+
+def conditions_of_project(session: Session, project_id: int) -> list[GateCondition]:
+    return list(
+        session.exec(
+            select(GateCondition)
+            .where(GateCondition.project_id == project_id)
+            .order_by(col(GateCondition.due_on), col(GateCondition.id))
+        )
+    )
+
+
+def board_members(session: Session) -> list[Person]:
+    """Board members who can still act (not erased)."""
+    return list(
+        session.exec(
+            select(Person)
+            .join(PersonRole, col(PersonRole.person_id) == col(Person.id))
+            .where(PersonRole.role == Role.BOARD_MEMBER.value)
+            .where(col(Person.erased_at).is_(None))
+        )
+    )
