@@ -5,6 +5,7 @@ names one (CI runs both).
 """
 
 import os
+import uuid
 from collections.abc import Generator, Iterator
 from pathlib import Path
 
@@ -12,7 +13,8 @@ import pytest
 from alembic import command
 from alembic.config import Config
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from app.db import build_engine, get_session
@@ -38,6 +40,31 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     if configured:
         return configured
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'citygate-test.db'}"
+
+
+@pytest.fixture
+def empty_database_url(
+    database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A new, empty database of the suite's kind, dropped afterwards."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('empty') / 'empty.db'}"
+        return
+    name = f"citygate_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(
+                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
+                {"n": name},
+            )
+            connection.execute(text(f'DROP DATABASE "{name}"'))
+        admin.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -38,6 +38,9 @@ PROJECT_FIELDS: Mapping[str, str] = {
     "end_date": "end date",
     "effects_within_city": "effects within the city's own sphere of influence",
 }
+PLURAL_FIELDS = frozenset(
+    {"theme_codes", "ecosystem_partners", "partner_city_ids", "funding_sources"}
+)
 FLAG_FIELDS = frozenset({"effects_within_city"})
 NUMBER_FIELDS = frozenset({"capex_eur", "opex_eur_per_year"})
 HELIX_ROLES = frozenset({"government", "business", "knowledge_institution", "citizens"})
@@ -60,7 +63,9 @@ class KpiEvidence:
     measurements: tuple[Measurement, ...] = ()
 
     def latest(self) -> Measurement | None:
-        return max(self.measurements, key=lambda m: m.measured_on, default=None)
+        """The most recent by date; of one day's values, the last recorded."""
+        ordered = sorted(enumerate(self.measurements), key=lambda im: (im[1].measured_on, im[0]))
+        return ordered[-1][1] if ordered else None
 
     def meets_target(self, value: float) -> bool:
         assert self.target is not None
@@ -99,17 +104,18 @@ def _filled(value: Any) -> bool:
 
 
 def _field_filled(criterion: Criterion, evidence: Evidence) -> Outcome:
-    missing = [
-        name for name in criterion.params["fields"] if not _filled(evidence.fields.get(name))
-    ]
+    named = criterion.params["fields"]
+    missing = [name for name in named if not _filled(evidence.fields.get(name))]
     if missing:
-        words = " and ".join(f"the {PROJECT_FIELDS[name]}" for name in missing)
-        return Outcome(
-            False,
-            f"{words[0].upper()}{words[1:]} {'is' if len(missing) == 1 else 'are'} not filled in.",
-        )
-    words = " and ".join(f"the {PROJECT_FIELDS[name]}" for name in criterion.params["fields"])
-    return Outcome(True, f"{words[0].upper()}{words[1:]} filled in.")
+        return Outcome(False, f"{_subject(missing)} not filled in.")
+    return Outcome(True, f"{_subject(named)} filled in.")
+
+
+def _subject(names: list[str]) -> str:
+    """`The end date is` or `The start date and the end date are`, to start a sentence."""
+    words = " and ".join(f"the {PROJECT_FIELDS[name]}" for name in names)
+    plural = len(names) > 1 or names[0] in PLURAL_FIELDS
+    return f"{words[0].upper()}{words[1:]} {'are' if plural else 'is'}"
 
 
 def _flag_set(criterion: Criterion, evidence: Evidence) -> Outcome:

@@ -1,0 +1,129 @@
+"""Many board members voting and the chair deciding at once: exactly one decision.
+
+Runs a real server on loopback against a database of its own, with real commits, so
+that concurrent requests really race on the database's locks.
+"""
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+import uvicorn
+from alembic import command
+from sqlalchemy import text
+from sqlmodel import Session
+
+from app.config import get_settings
+from app.db import build_engine, get_engine
+from app.main import create_app
+from app.people.models import Role
+from tests.conftest import alembic_config
+from tests.gates.meeting import create_ready_project, ready_payload
+from tests.people_factories import Headers, bearer, make_person, token_for
+
+VOTERS = 6
+
+
+@pytest.fixture
+def live_server(empty_database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    engine = build_engine(empty_database_url)
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "head")
+    engine.dispose()
+    monkeypatch.setenv("DATABASE_URL", empty_database_url)
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        get_engine().dispose()
+        get_engine.cache_clear()
+        monkeypatch.delenv("DATABASE_URL")
+        get_settings.cache_clear()
+
+
+def people(count: int) -> tuple[Headers, list[Headers], Headers]:
+    """A lead of Apeldoorn, `count` board members and the chair, in the live database."""
+    with Session(get_engine()) as session:
+        lead = make_person(session, roles=[Role.PROJECT_LEAD], city="Apeldoorn")
+        members = [make_person(session, roles=[Role.BOARD_MEMBER]) for _ in range(count)]
+        chair = make_person(session, roles=[Role.BOARD_MEMBER], chair=True)
+        return (
+            bearer(token_for(session, lead)),
+            [bearer(token_for(session, member)) for member in members],
+            bearer(token_for(session, chair)),
+        )
+
+
+def test_concurrent_votes_and_chair_decision_make_exactly_one_decision(live_server: str) -> None:
+    lead, members, chair = people(VOTERS)
+    with Session(get_engine()) as session:
+        payload = ready_payload(session)
+    with httpx.Client(base_url=live_server, timeout=30) as api:
+        project_id, _ = create_ready_project(api, payload, lead)
+        review = api.post(f"/projects/{project_id}/gate/reviews", headers=lead)
+        review_id, etag = review.json()["id"], review.headers["etag"]
+
+    statuses: list[int] = []
+
+    def act(headers: Headers, path: str, body: dict[str, object]) -> None:
+        # Members vote whatever the others did; the chair decides on what was read.
+        checked = {"If-Match": etag} if path.endswith("/decision") else {}
+        with httpx.Client(base_url=live_server, timeout=30) as api:
+            start.wait(timeout=30)
+            sent = {**headers, **checked, "Idempotency-Key": f"race-{path}"}
+            response = api.post(path, json=body, headers=sent)
+            statuses.append(response.status_code)
+
+    threads = [
+        threading.Thread(
+            target=act,
+            args=(member, f"/reviews/{review_id}/votes", {"decision": "go", "rationale": "Ready"}),
+        )
+        for member in members
+    ] + [
+        threading.Thread(
+            target=act,
+            args=(chair, f"/reviews/{review_id}/decision", {"decision": "kill", "reason": "Stop"}),
+        )
+    ]
+    start = threading.Barrier(len(threads))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    with get_engine().connect() as connection:
+        decided = connection.execute(
+            text("SELECT decision FROM gate_review WHERE id = :r AND status = 'decided'"),
+            {"r": review_id},
+        ).all()
+        moves = connection.execute(
+            text(
+                "SELECT to_stage FROM stage_history WHERE project_id = :p AND trigger != 'create'"
+            ),
+            {"p": project_id},
+        ).all()
+    assert len(decided) == 1
+    assert len(moves) == 1
+    assert {"go": "pilot", "kill": "stopped"}[decided[0][0]] == moves[0][0]
+    assert set(statuses) <= {200, 409, 412}
+    assert statuses.count(200) >= 1
+    # The losers: votes after the decision (409), the chair after any vote (412 or 409).
+    assert len(statuses) == VOTERS + 1
