@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 
 from app.demo.loader import load_demo
 from app.demo.portfolio import PORTFOLIO
+from app.gates.models import GateReview
 from app.projects.models import Project
 from workflows.engine import WorkflowRegistry
 
@@ -53,4 +54,6 @@ class TestDemoPortfolio:
         assert set(stages) == {
             "idea", "pilot", "evaluation", "scale_up", "adopted", "on_hold", "stopped",
         }  # fmt: skip
+        open_reviews = session.exec(select(GateReview).where(GateReview.status == "open")).all()
+        assert [review.gate for review in open_reviews] == ["idea_to_pilot"]
         assert load_demo(session, registry=registry, workflow="default") == 0

@@ -1,10 +1,17 @@
 """Fill an empty database with the demo portfolio, through the same service layer as the API."""
 
+import hashlib
 from datetime import date
 
 from sqlmodel import Session, select
 
 from app.auth.principal import SYSTEM
+from app.deliverables import service as deliverables
+from app.deliverables.schemas import DeliverableCreate
+from app.gates import service as gates
+from app.gates.schemas import SubmissionCreate
+from app.kpis import service as kpis
+from app.kpis.schemas import KpiCreate, MeasurementCreate
 from app.projects import moves, service
 from app.projects.models import Project
 from app.projects.schemas import ProjectCreate
@@ -14,6 +21,7 @@ from workflows.engine import WorkflowRegistry
 from .portfolio import PORTFOLIO, DemoProject
 
 FORWARD = ("idea", "pilot", "evaluation", "scale_up", "adopted")
+_NOT_PROJECT_FIELDS = {"city", "stage", "stop_reason", "kpis", "deliverables", "submit"}
 DEMO_DECISION = "Go decision of the governance board (demo portfolio)"
 
 
@@ -34,7 +42,8 @@ def _create(
     registry: WorkflowRegistry,
     workflow: str,
 ) -> None:
-    fields = {k: v for k, v in entry.items() if k not in {"city", "stage", "stop_reason"}}
+    fields = {k: v for k, v in entry.items() if k not in _NOT_PROJECT_FIELDS}
+    fields.setdefault("effects_within_city", True)
     for key in ("start_date", "end_date"):
         if key in fields:
             fields[key] = date.fromisoformat(fields[key])
@@ -58,4 +67,41 @@ def _create(
         reason = entry["stop_reason"]
         moves.move(
             session, project=project, trigger="stop", reason=reason, registry=registry, actor=SYSTEM
+        )
+    _prepare_for_gate(session, project, entry, registry)
+
+
+def _prepare_for_gate(
+    session: Session, project: Project, entry: DemoProject, registry: WorkflowRegistry
+) -> None:
+    """KPIs, measurements and documents, and a submission the demo board can vote on."""
+    for spec in entry.get("kpis", []):
+        measured = spec.get("measured", [])
+        data = KpiCreate.model_validate({k: v for k, v in spec.items() if k != "measured"})
+        kpi = kpis.add_kpi(session, project=project, data=data, registry=registry, actor=SYSTEM)
+        for value in measured:
+            measurement = MeasurementCreate(
+                value=value, measured_on=date.today(), source="demo measurements"
+            )
+            kpis.record_measurement(
+                session, project=project, kpi=kpi, data=measurement, registry=registry, actor=SYSTEM
+            )
+    for document_type in entry.get("deliverables", []):
+        document = DeliverableCreate(
+            title=document_type.replace("_", " ").capitalize(),
+            document_type=document_type,
+            url=f"https://docs.example.org/demo/{project.id}/{document_type}.pdf",
+            content_hash=hashlib.sha256(f"{project.id}/{document_type}".encode()).hexdigest(),
+        )
+        deliverables.attach(
+            session, project=project, data=document, registry=registry, actor=SYSTEM
+        )
+    if entry.get("submit"):
+        note = "Submitted by the demo portfolio: try voting with the board members' tokens."
+        gates.submit(
+            session,
+            project=project,
+            data=SubmissionCreate(note=note),
+            registry=registry,
+            actor=SYSTEM,
         )

@@ -70,6 +70,25 @@ PORTFOLIO: list[DemoProject] = [
         "opex_eur_per_year": 25_000,
         "funding_sources": ["local"],
         "start_date": "2026-01-15",
+        "end_date": "2027-06-30",
+        "kpis": [
+            {
+                "name": "Residents on the panel",
+                "unit": "people",
+                "baseline": 0,
+                "target": 40,
+                "direction": "increase",
+            },
+            {
+                "name": "Data uses advised on",
+                "unit": "advices",
+                "baseline": 0,
+                "target": 10,
+                "direction": "increase",
+            },
+        ],
+        "deliverables": ["project_plan", "dpia_prescreen"],
+        "submit": True,
         "factors": [
             {
                 "category": "political_leadership",
@@ -159,6 +178,24 @@ PORTFOLIO: list[DemoProject] = [
         "theme_codes": ["smart_mobility"],
         "solution_type": "smart traffic lights",
         "ecosystem_partners": [{"name": "Talking Traffic partnership", "role": "business"}],
+        "kpis": [
+            {
+                "name": "Cyclist waiting time",
+                "unit": "s",
+                "baseline": 45,
+                "target": 36,
+                "direction": "decrease",
+                "measured": [41, 38],
+            },
+            {
+                "name": "Bus delay at junctions",
+                "unit": "s",
+                "baseline": 30,
+                "target": 20,
+                "direction": "decrease",
+            },
+        ],
+        "deliverables": ["project_plan", "dpia_prescreen", "pilot_report"],
         "capex_eur": 600_000,
         "opex_eur_per_year": 30_000,
         "funding_sources": ["local", "national"],
