@@ -42,3 +42,6 @@ SearchText = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
     AfterValidator(_storable),
 ]
+
+# Machine names: stage names, theme codes, object types and ids in filters.
+Code = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.:-]+$")]

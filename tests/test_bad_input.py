@@ -144,6 +144,8 @@ class TestQueryAndPathRefusals:
             ("/projects?city=-3", "city"),
             ("/projects?q=" + "x" * 201, "q"),
             ("/projects?q=%00", "q"),
+            ("/projects?theme=smart%00mobility", "theme"),
+            ("/projects?stage=pi%00lot", "stage"),
             ("/cities/abc", "city_id"),
             ("/workflows/default/0", "version"),
         ],

@@ -11,6 +11,7 @@ from app.auth.dependencies import AdminDep
 from app.clock import as_utc
 from app.db import SessionDep
 from app.errors import problem
+from app.fields import Code
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 
@@ -46,8 +47,8 @@ class VerificationRead(BaseModel):
 def list_entries(
     session: SessionDep,
     _admin: AdminDep,
-    object_type: Annotated[str | None, Query(max_length=40)] = None,
-    object_id: Annotated[str | None, Query(max_length=40)] = None,
+    object_type: Annotated[Code | None, Query()] = None,
+    object_id: Annotated[Code | None, Query()] = None,
     after_seq: Annotated[int, Query(ge=0, le=2**62)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[AuditEntryRead]:

@@ -9,7 +9,7 @@ from app.concurrency import IfMatchDep, etag
 from app.config import get_settings
 from app.db import SessionDep
 from app.errors import problem
-from app.fields import SearchText, Tag
+from app.fields import Code, SearchText, Tag
 from app.lifecycle import RegistryDep
 from app.paths import MAX_ID
 from app.people.models import Role
@@ -31,7 +31,7 @@ from app.projects.schemas import (
 
 router = APIRouter(prefix="/projects", tags=["projects"])
 
-StageCode = Annotated[str, Query(min_length=1, max_length=40, description="A stage name.")]
+StageCode = Annotated[Code, Query(description="A stage name, e.g. `pilot`.")]
 
 
 @router.post(
@@ -57,7 +57,7 @@ def list_projects(
     session: SessionDep,
     principal: PrincipalDep,
     city: Annotated[int | None, Query(ge=1, le=MAX_ID, description="Owning city id.")] = None,
-    theme: Annotated[str | None, Query(min_length=1, max_length=40)] = None,
+    theme: Annotated[Code | None, Query(description="A theme code.")] = None,
     stage: StageCode | None = None,
     solution_type: Annotated[Tag | None, Query(description="Exact, case-insensitive.")] = None,
     q: Annotated[
