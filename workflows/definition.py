@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from workflows.gates import Gate, parse_gates
+from workflows.invalid import WorkflowInvalid
 
 
 class StageKind(StrEnum):
@@ -80,15 +81,6 @@ class Workflow:
             if transition.dest == stage
             for source in transition.sources
         ]
-
-
-class WorkflowInvalid(Exception):
-    """A workflow file that cannot run; `problems` names every reason."""
-
-    def __init__(self, source: str, problems: list[str]) -> None:
-        self.source = source
-        self.problems = problems
-        super().__init__(f"{source}: " + "; ".join(problems))
 
 
 def load_workflow(path: Path) -> Workflow:
