@@ -17,7 +17,7 @@ from app.models import metadata
 from app.people import service as people
 from app.people.models import Role
 from app.people.schemas import PersonCreate, TokenCreate
-from workflows.definition import WorkflowInvalid
+from workflows.invalid import WorkflowInvalid
 
 
 def _load_demo(_: argparse.Namespace) -> int:

@@ -9,6 +9,7 @@ from app.idempotency.models import IdempotencyRecord
 from app.kpis.models import Kpi, KpiMeasurement
 from app.outbox.models import OutboxEvent
 from app.people.models import ApiToken, Person, PersonRole
+from app.privacy.models import ChecklistAnswer, DpiaRecord
 from app.projects.models import (
     Project,
     ProjectFactor,
@@ -24,8 +25,10 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "AuditHead",
+    "ChecklistAnswer",
     "City",
     "Deliverable",
+    "DpiaRecord",
     "FactorCategory",
     "GateCondition",
     "GateReview",

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import tomllib
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from workflows.catalogue import Catalogue, load_catalogues
+from workflows.checklist_gates import attach_checklists
 from workflows.gates import Gate, parse_gates
 from workflows.invalid import WorkflowInvalid
 
@@ -83,16 +86,21 @@ class Workflow:
         ]
 
 
-def load_workflow(path: Path) -> Workflow:
+def load_workflow(path: Path, catalogues: Mapping[str, Catalogue] | None = None) -> Workflow:
     """Read and validate one workflow file."""
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise WorkflowInvalid(path.name, [f"not valid TOML: {exc}"]) from exc
-    return parse_workflow(raw, source=path.name)
+    return parse_workflow(raw, source=path.name, catalogues=catalogues)
 
 
-def parse_workflow(raw: dict[str, Any], *, source: str = "<workflow>") -> Workflow:
+def parse_workflow(
+    raw: dict[str, Any],
+    *,
+    source: str = "<workflow>",
+    catalogues: Mapping[str, Catalogue] | None = None,
+) -> Workflow:
     """Build a workflow from its parsed file, refusing it with every problem found."""
     problems: list[str] = []
     name = raw.get("name")
@@ -113,6 +121,13 @@ def parse_workflow(raw: dict[str, Any], *, source: str = "<workflow>") -> Workfl
         problems.append(f"unknown stage {initial!r} named as the initial stage")
 
     gates = parse_gates(raw.get("gates"), problems)
+    names = raw.get("checklists", [])
+    if not isinstance(names, list):
+        problems.append("`checklists` must be a list of checklist names")
+        names = []
+    gates = attach_checklists(
+        gates, names, catalogues if catalogues is not None else load_catalogues(), problems
+    )
     _check_transitions(stages, transitions, problems)
     _check_gates(transitions, gates, problems)
     if not problems and isinstance(initial, str):

@@ -13,7 +13,9 @@ from typing import Any, Protocol
 
 from transitions import EventData, Machine, MachineError
 
-from workflows.definition import StageKind, Workflow, WorkflowInvalid, load_workflow
+from workflows.catalogue import CHECKLISTS_DIR, Catalogue, load_catalogues
+from workflows.definition import StageKind, Workflow, load_workflow
+from workflows.invalid import WorkflowInvalid
 
 DEFINITIONS_DIR = Path(__file__).parent / "definitions"
 
@@ -151,7 +153,10 @@ class WorkflowEngine:
 class WorkflowRegistry:
     """Every published workflow version, each with its engine, loaded once."""
 
-    def __init__(self, workflows: list[Workflow]) -> None:
+    def __init__(
+        self, workflows: list[Workflow], catalogues: dict[str, Catalogue] | None = None
+    ) -> None:
+        self.catalogues = catalogues if catalogues is not None else load_catalogues()
         self._engines: dict[tuple[str, int], WorkflowEngine] = {}
         for workflow in workflows:
             if workflow.key in self._engines:
@@ -161,9 +166,13 @@ class WorkflowRegistry:
             self._engines[workflow.key] = WorkflowEngine(workflow)
 
     @classmethod
-    def from_directory(cls, directory: Path = DEFINITIONS_DIR) -> WorkflowRegistry:
-        """Load and validate every `*.toml` workflow in `directory`."""
-        return cls([load_workflow(path) for path in sorted(directory.glob("*.toml"))])
+    def from_directory(
+        cls, directory: Path = DEFINITIONS_DIR, checklists: Path = CHECKLISTS_DIR
+    ) -> WorkflowRegistry:
+        """Load and validate every `*.toml` workflow in `directory` with the checklists."""
+        catalogues = load_catalogues(checklists)
+        workflows = [load_workflow(path, catalogues) for path in sorted(directory.glob("*.toml"))]
+        return cls(workflows, catalogues)
 
     def engine(self, name: str, version: int) -> WorkflowEngine:
         return self._engines[(name, version)]

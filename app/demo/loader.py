@@ -12,6 +12,9 @@ from app.gates import service as gates
 from app.gates.schemas import SubmissionCreate
 from app.kpis import service as kpis
 from app.kpis.schemas import KpiCreate, MeasurementCreate
+from app.privacy import service as privacy
+from app.privacy.models import ReviewState
+from app.privacy.schemas import AnswerCreate, ReviewCreate
 from app.projects import moves, service
 from app.projects.models import Project
 from app.projects.schemas import ProjectCreate
@@ -21,7 +24,9 @@ from workflows.engine import WorkflowRegistry
 from .portfolio import PORTFOLIO, DemoProject
 
 FORWARD = ("idea", "pilot", "evaluation", "scale_up", "adopted")
-_NOT_PROJECT_FIELDS = {"city", "stage", "stop_reason", "kpis", "deliverables", "submit"}
+_NOT_PROJECT_FIELDS = {
+    "city", "stage", "stop_reason", "kpis", "deliverables", "submit", "prescreen_yes", "checklists",
+}  # fmt: skip
 DEMO_DECISION = "Go decision of the governance board (demo portfolio)"
 
 
@@ -96,6 +101,32 @@ def _prepare_for_gate(
         deliverables.attach(
             session, project=project, data=document, registry=registry, actor=SYSTEM
         )
+    if "prescreen_yes" in entry:
+        prescreen = registry.catalogues["prescreen"]
+        for item in prescreen.items:
+            answer = AnswerCreate(answer=item.id in entry["prescreen_yes"])
+            privacy.answer_item(
+                session,
+                project=project,
+                checklist="prescreen",
+                item_id=item.id,
+                data=answer,
+                registry=registry,
+                actor=SYSTEM,
+            )
+    for checklist, answers in entry.get("checklists", {}).items():
+        for item_id, value in answers.items():
+            common = {"project": project, "checklist": checklist, "item_id": item_id}
+            privacy.answer_item(
+                session, data=AnswerCreate(answer=value), registry=registry, actor=SYSTEM, **common
+            )
+            privacy.review_item(
+                session,
+                data=ReviewCreate(state=ReviewState.ACCEPTABLE),
+                registry=registry,
+                actor=SYSTEM,
+                **common,
+            )
     if entry.get("submit"):
         note = "Submitted by the demo portfolio: try voting with the board members' tokens."
         gates.submit(

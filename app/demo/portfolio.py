@@ -87,7 +87,15 @@ PORTFOLIO: list[DemoProject] = [
                 "direction": "increase",
             },
         ],
-        "deliverables": ["project_plan", "dpia_prescreen"],
+        "deliverables": ["project_plan"],
+        "prescreen_yes": [],
+        "checklists": {
+            "ethics": {
+                "ETH-01": "Residents, not the city's systems, decide which data uses are acceptable.",
+                "ETH-02": True,
+            },
+            "security_quickscan": {"SEC-01": "BBN1"},
+        },
         "submit": True,
         "factors": [
             {
@@ -195,7 +203,7 @@ PORTFOLIO: list[DemoProject] = [
                 "direction": "decrease",
             },
         ],
-        "deliverables": ["project_plan", "dpia_prescreen", "pilot_report"],
+        "deliverables": ["project_plan", "pilot_report"],
         "capex_eur": 600_000,
         "opex_eur_per_year": 30_000,
         "funding_sources": ["local", "national"],

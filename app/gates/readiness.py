@@ -1,19 +1,27 @@
 """A project's evidence, gathered in a fixed number of queries, and its next gate's readiness."""
 
+from collections.abc import Mapping
+
 from sqlmodel import Session
 
 from app.deliverables import service as deliverables
 from app.kpis import repository as kpis
+from app.privacy import repository as privacy
+from app.privacy.evidence import dpia_state, item_states, screening_of
 from app.projects import repository as projects
 from app.projects.models import Project
 from app.projects.service import project_id_of
+from workflows.catalogue import Catalogue
 from workflows.criteria import Evidence, KpiEvidence, Measurement
 from workflows.definition import Transition, Workflow
 from workflows.gates import Gate, Readiness, evaluate
 
 
-def evidence_for(session: Session, project: Project, workflow: Workflow) -> Evidence:
+def evidence_for(
+    session: Session, project: Project, workflow: Workflow, catalogues: Mapping[str, Catalogue]
+) -> Evidence:
     project_id = project_id_of(project)
+    answers = privacy.answers_of(session, project_id)
     links = projects.links_for(session, [project_id])[project_id]
     kpi_rows = kpis.of_project(session, project_id)
     measured = kpis.measurements_of(session, [k.id for k in kpi_rows if k.id is not None])
@@ -43,15 +51,19 @@ def evidence_for(session: Session, project: Project, workflow: Workflow) -> Evid
             d.document_type for d in deliverables.of_project(session, project_id)
         ),
         partner_roles=frozenset(p["role"] for p in project.ecosystem_partners),
+        checklists=item_states(answers, catalogues),
+        screening=screening_of(answers, catalogues),
+        dpia=dpia_state(answers, privacy.dpia_of(session, project_id)),
     )
 
 
 def readiness_of(
-    session: Session, project: Project, workflow: Workflow
+    session: Session, project: Project, workflow: Workflow, catalogues: Mapping[str, Catalogue]
 ) -> tuple[Transition, Gate, Readiness] | None:
     """The next gate from the project's stage and how ready the project is for it."""
     ahead = workflow.next_gate(project.stage)
     if ahead is None:
         return None
     transition, gate = ahead
-    return transition, gate, evaluate(gate, evidence_for(session, project, workflow))
+    evidence = evidence_for(session, project, workflow, catalogues)
+    return transition, gate, evaluate(gate, evidence)

@@ -5,7 +5,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Response
 
 from app.auth.dependencies import PrincipalDep, require
-from app.auth.errors import Forbidden, NotAuthenticated
 from app.auth.principal import Actor, Principal
 from app.concurrency import IfMatchDep, etag
 from app.db import SessionDep
@@ -25,7 +24,7 @@ from app.lifecycle import RegistryDep
 from app.paths import MAX_ID, IdPath
 from app.people.models import Role
 from app.projects import service as projects
-from app.projects.dependencies import LeadOfProjectDep, ProjectDep
+from app.projects.dependencies import LeadOfProjectDep, ProjectDep, insider_of_project
 from app.projects.models import Project
 
 router = APIRouter(tags=["gates"])
@@ -33,10 +32,7 @@ router = APIRouter(tags=["gates"])
 
 def ensure_insider(principal: Principal, project: Project) -> None:
     """Reviews are for the project's city, the board and administrators."""
-    if principal.is_anonymous:
-        raise NotAuthenticated("This needs a bearer token.")
-    if not principal.sees_internals_of(project.city_id):
-        raise Forbidden("Gate reviews are for the project's city, the board and administrators.")
+    insider_of_project(principal, project)
 
 
 def valid_review_id(review_id: IdPath, session: SessionDep) -> GateReview:

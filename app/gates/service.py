@@ -40,7 +40,7 @@ def get_review(session: Session, *, review_id: int) -> GateReview:
 def readiness(session: Session, *, project: Project, registry: WorkflowRegistry) -> ReadinessRead:
     """Every criterion of the project's next gate with pass or fail and why."""
     workflow = engine_of(project, registry).workflow
-    found = readiness_of(session, project, workflow)
+    found = readiness_of(session, project, workflow, registry.catalogues)
     if found is None:
         raise NoGateAhead(project.stage)
     transition, gate, ready = found
@@ -72,7 +72,7 @@ def submit(
     check_version(expected_version, project.version)
     ensure_open(project, registry)
     workflow = engine_of(project, registry).workflow
-    found = readiness_of(session, project, workflow)
+    found = readiness_of(session, project, workflow, registry.catalogues)
     if found is None:
         raise NoGateAhead(project.stage)
     transition, gate, ready = found

@@ -4,8 +4,9 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from app.auth.dependencies import ProjectLeadDep, require_for_city
-from app.auth.principal import Actor
+from app.auth.dependencies import PrincipalDep, ProjectLeadDep, require, require_for_city
+from app.auth.errors import Forbidden, NotAuthenticated
+from app.auth.principal import Actor, Principal
 from app.db import SessionDep
 from app.paths import IdPath
 from app.people.models import Role
@@ -26,3 +27,29 @@ def lead_of_project(lead: ProjectLeadDep, project: ProjectDep) -> Actor:
 
 
 LeadOfProjectDep = Annotated[Actor, Depends(lead_of_project)]
+
+
+def insider_of_project(principal: PrincipalDep, project: ProjectDep) -> Principal:
+    """The project's city, the board and administrators; others learn nothing more."""
+    if principal.is_anonymous:
+        raise NotAuthenticated("This needs a bearer token.")
+    if not principal.sees_internals_of(project.city_id):
+        raise Forbidden("This is for the project's city, the board and administrators.")
+    return principal
+
+
+def privacy_officer(principal: PrincipalDep) -> Actor:
+    return require(principal, Role.PRIVACY_OFFICER)
+
+
+def privacy_officer_of_project(
+    officer: Annotated[Actor, Depends(privacy_officer)], project: ProjectDep
+) -> Actor:
+    """A privacy officer of the project's own city."""
+    return require_for_city(
+        officer.principal, Role.PRIVACY_OFFICER, project.city_id, "privacy work"
+    )
+
+
+InsiderDep = Annotated[Principal, Depends(insider_of_project)]
+PrivacyOfficerOfProjectDep = Annotated[Actor, Depends(privacy_officer_of_project)]

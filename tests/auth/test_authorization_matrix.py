@@ -33,6 +33,7 @@ ADMIN = frozenset({"admin"})
 LEAD_OF_THE_CITY = frozenset({"lead"})
 INSIDERS = frozenset({"admin", "lead", "dpo", "follower", "board", "chair"})
 BOARD = frozenset({"board", "chair"})
+PRIVACY_OFFICER_OF_THE_CITY = frozenset({"dpo"})
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,23 @@ RULES: dict[tuple[str, str], Rule] = {
     ),
     ("GET", "/projects/{project_id}/conditions"): Rule(INSIDERS),
     ("POST", "/projects/{project_id}/conditions/{condition_id}/met"): Rule(LEAD_OF_THE_CITY),
+    ("GET", "/checklists"): Rule(EVERYONE),
+    ("GET", "/projects/{project_id}/checklists/{name}"): Rule(INSIDERS),
+    ("PUT", "/projects/{project_id}/checklists/{name}/items/{item_id}"): Rule(
+        LEAD_OF_THE_CITY, {"answer": "Residents decide with us on the data we collect."}
+    ),
+    ("POST", "/projects/{project_id}/checklists/{name}/items/{item_id}/review"): Rule(
+        PRIVACY_OFFICER_OF_THE_CITY, {"state": "acceptable"}
+    ),
+    ("GET", "/projects/{project_id}/dpia"): Rule(INSIDERS),
+    ("POST", "/projects/{project_id}/dpia/advice"): Rule(
+        PRIVACY_OFFICER_OF_THE_CITY, {"advice": "Proceed with the measures", "residual_risk": "low"}
+    ),
+    ("POST", "/projects/{project_id}/dpia/prior-consultation"): Rule(
+        PRIVACY_OFFICER_OF_THE_CITY, {"consulted_on": "2026-01-05"}
+    ),
+    ("POST", "/projects/{project_id}/dpia/sign-off"): Rule(PRIVACY_OFFICER_OF_THE_CITY),
+    ("GET", "/projects/{project_id}/dpia/document"): Rule(INSIDERS),
     ("GET", "/audit/entries"): Rule(ADMIN),
     ("GET", "/audit/verification"): Rule(ADMIN),
 }
@@ -189,7 +207,8 @@ def test_route_obeys_its_rule(
         "person_id": subject.id,
         "token_id": subject_token.id,
         "city_id": project.city_id,
-        "name": "default",
+        "name": "ethics" if "checklists" in path else "default",
+        "item_id": "ETH-01",
         "version": 1,
     }
     body = rule.body

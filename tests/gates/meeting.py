@@ -84,21 +84,71 @@ def measure(
     assert response.status_code == 201, response.text
 
 
+def privacy_officer(session: Session, city: str = "Apeldoorn") -> Headers:
+    person = make_person(session, roles=[Role.PRIVACY_OFFICER], city=city, name="Pim Privacy")
+    return bearer(token_for(session, person))
+
+
 def project_ready_for_idea_gate(
     client: httpx.Client, session: Session, lead: Headers
 ) -> tuple[int, int]:
     """A project in `idea` that can be submitted; returns its id and its KPI's id."""
-    return create_ready_project(client, ready_payload(session), lead)
+    return create_ready_project(client, ready_payload(session), lead, privacy_officer(session))
+
+
+def screen(client: httpx.Client, project_id: int, lead: Headers, *yes: str) -> None:
+    """Answer the whole DPIA pre-screen: the items named yes, all others no."""
+    catalogue = next(c for c in client.get("/checklists").json() if c["name"] == "prescreen")
+    for item in catalogue["items"]:
+        response = client.put(
+            f"/projects/{project_id}/checklists/prescreen/items/{item['id']}",
+            json={"answer": item["id"] in yes},
+            headers=lead,
+        )
+        assert response.status_code == 200, response.text
+
+
+def answer_and_accept(
+    client: httpx.Client,
+    project_id: int,
+    lead: Headers,
+    dpo: Headers,
+    checklist: str,
+    item_id: str,
+    answer: bool | str = "Answered with the pilot's design documents.",
+) -> None:
+    path = f"/projects/{project_id}/checklists/{checklist}/items/{item_id}"
+    answered = client.put(path, json={"answer": answer}, headers=lead)
+    assert answered.status_code == 200, answered.text
+    reviewed = client.post(f"{path}/review", json={"state": "acceptable"}, headers=dpo)
+    assert reviewed.status_code == 200, reviewed.text
+
+
+def satisfy_checklists(client: httpx.Client, project_id: int, lead: Headers, dpo: Headers) -> None:
+    """Answer and accept every checklist item the next gate still misses."""
+    catalogues = {c["name"]: c for c in client.get("/checklists").json()}
+    readiness = client.get(f"/projects/{project_id}/gate").json()
+    for criterion in readiness["criteria"]:
+        checklist, _, item_id = criterion["id"].partition(":")
+        if criterion["passed"] or checklist not in catalogues:
+            continue
+        item = next(i for i in catalogues[checklist]["items"] if i["id"] == item_id)
+        answer: bool | str = True if item["answer_type"] == "yes_no" else "Answered in full."
+        if item["answer_type"] == "choice":
+            answer = item["choices"][0]
+        answer_and_accept(client, project_id, lead, dpo, checklist, item_id, answer)
 
 
 def create_ready_project(
-    client: httpx.Client, payload: dict[str, Any], lead: Headers
+    client: httpx.Client, payload: dict[str, Any], lead: Headers, dpo: Headers
 ) -> tuple[int, int]:
     created = client.post("/projects", json=payload, headers=lead)
     assert created.status_code == 201, created.text
     project_id: int = created.json()["id"]
     kpi_id = add_kpi(client, project_id, lead)
-    attach(client, project_id, lead, "project_plan", "dpia_prescreen")
+    attach(client, project_id, lead, "project_plan")
+    screen(client, project_id, lead)
+    satisfy_checklists(client, project_id, lead, dpo)
     return project_id, kpi_id
 
 

@@ -68,24 +68,24 @@ def test_idea_gate_needs_kpis_with_baseline_and_target(
         "0 KPI(s) have a baseline and a target; at least 1 needed. "
         "KPI 'Footfall' lacks a baseline or a target."
     )
-    assert set(failing) == {
-        "measurable_kpis", "deliverable:project_plan", "deliverable:dpia_prescreen",
-    }  # fmt: skip
+    assert {"measurable_kpis", "deliverable:project_plan", "prescreen_done"} <= set(failing)
+
+
+PBD = {f"privacy_by_design:PBD-0{n}" for n in range(1, 5)}
 
 
 @pytest.mark.parametrize(
     ("stage_steps", "failing"),
     [
-        (0, {"measurable_kpis", "deliverable:project_plan", "deliverable:dpia_prescreen"}),
-        (1, {"kpis_measured", "deliverable:pilot_report", "deliverable:dpia"}),
-        (
-            2,
-            {
-                "kpis_measured", "business_case_costs", "deliverable:evaluation_report",
-                "deliverable:business_case", "deliverable:reuse_package",
-            },
-        ),
-        (3, {"kpis_measured", "deliverable:rollout_report", "deliverable:operations_agreement"}),
+        (0, {"measurable_kpis", "deliverable:project_plan", "prescreen_done", "dpia_started",
+             "ethics:ETH-01", "ethics:ETH-02", "security_quickscan:SEC-01"}),
+        (1, {"kpis_measured", "deliverable:pilot_report", "dpia_completed",
+             "security_quickscan:SEC-02", *PBD}),
+        (2, {"kpis_measured", "business_case_costs", "deliverable:evaluation_report",
+             "deliverable:business_case", "deliverable:reuse_package", "dpia_current",
+             "ethics:ETH-04", "privacy_by_design:PBD-04", "security_quickscan:SEC-02"}),
+        (3, {"kpis_measured", "deliverable:rollout_report", "deliverable:operations_agreement",
+             "dpia_current"}),
     ],
 )  # fmt: skip
 def test_every_gate_refuses_with_its_failing_must_meet_criteria(

@@ -58,25 +58,27 @@ def live_server(empty_database_url: str, monkeypatch: pytest.MonkeyPatch) -> Ite
         get_settings.cache_clear()
 
 
-def people(count: int) -> tuple[Headers, list[Headers], Headers]:
-    """A lead of Apeldoorn, `count` board members and the chair, in the live database."""
+def people(count: int) -> tuple[Headers, Headers, list[Headers], Headers]:
+    """A lead and a privacy officer of Apeldoorn, `count` board members and the chair."""
     with Session(get_engine()) as session:
         lead = make_person(session, roles=[Role.PROJECT_LEAD], city="Apeldoorn")
+        dpo = make_person(session, roles=[Role.PRIVACY_OFFICER], city="Apeldoorn")
         members = [make_person(session, roles=[Role.BOARD_MEMBER]) for _ in range(count)]
         chair = make_person(session, roles=[Role.BOARD_MEMBER], chair=True)
         return (
             bearer(token_for(session, lead)),
+            bearer(token_for(session, dpo)),
             [bearer(token_for(session, member)) for member in members],
             bearer(token_for(session, chair)),
         )
 
 
 def test_concurrent_votes_and_chair_decision_make_exactly_one_decision(live_server: str) -> None:
-    lead, members, chair = people(VOTERS)
+    lead, dpo, members, chair = people(VOTERS)
     with Session(get_engine()) as session:
         payload = ready_payload(session)
     with httpx.Client(base_url=live_server, timeout=30) as api:
-        project_id, _ = create_ready_project(api, payload, lead)
+        project_id, _ = create_ready_project(api, payload, lead, dpo)
         review = api.post(f"/projects/{project_id}/gate/reviews", headers=lead)
         review_id, etag = review.json()["id"], review.headers["etag"]
 

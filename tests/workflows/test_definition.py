@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from workflows.definition import WorkflowInvalid, load_workflow, parse_workflow
+from workflows.definition import load_workflow, parse_workflow
 from workflows.engine import DEFINITIONS_DIR, WorkflowRegistry
+from workflows.invalid import WorkflowInvalid
 
 DEFAULT = DEFINITIONS_DIR / "default-v1.toml"
 

@@ -1,0 +1,30 @@
+"""Queries on checklist answers and DPIA records; never commits."""
+
+from sqlmodel import Session, col, select
+
+from app.privacy.models import ChecklistAnswer, DpiaRecord
+
+
+def answers_of(
+    session: Session, project_id: int, checklist: str | None = None
+) -> list[ChecklistAnswer]:
+    query = select(ChecklistAnswer).where(ChecklistAnswer.project_id == project_id)
+    if checklist is not None:
+        query = query.where(ChecklistAnswer.checklist == checklist)
+    return list(session.exec(query.order_by(col(ChecklistAnswer.id))))
+
+
+def answer_to(
+    session: Session, project_id: int, checklist: str, item_id: str
+) -> ChecklistAnswer | None:
+    return session.exec(
+        select(ChecklistAnswer).where(
+            (ChecklistAnswer.project_id == project_id)
+            & (ChecklistAnswer.checklist == checklist)
+            & (ChecklistAnswer.item_id == item_id)
+        )
+    ).first()
+
+
+def dpia_of(session: Session, project_id: int) -> DpiaRecord | None:
+    return session.exec(select(DpiaRecord).where(DpiaRecord.project_id == project_id)).first()

@@ -1,0 +1,234 @@
+"""Checklists, their review by the privacy officer, and the DPIA."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+from fastapi.responses import HTMLResponse
+from sqlmodel import Session
+
+from app.db import SessionDep
+from app.errors import problem
+from app.lifecycle import RegistryDep
+from app.privacy import dpia, repository, service
+from app.privacy.evidence import current, screening_of
+from app.privacy.schemas import (
+    AdviceCreate,
+    AnswerCreate,
+    CatalogueItemRead,
+    CatalogueRead,
+    ChecklistRead,
+    DpiaRead,
+    ItemRead,
+    PriorConsultationCreate,
+    ReviewCreate,
+)
+from app.projects.dependencies import (
+    InsiderDep,
+    LeadOfProjectDep,
+    PrivacyOfficerOfProjectDep,
+    ProjectDep,
+)
+from app.projects.models import Project
+from app.projects.service import project_id_of
+from workflows.catalogue import Catalogue
+from workflows.criteria import Evidence
+from workflows.engine import WorkflowRegistry
+
+router = APIRouter(tags=["privacy"])
+
+Name = Annotated[str, Path(pattern=r"^[a-z_]{1,40}$", description="A checklist name.")]
+ItemId = Annotated[str, Path(pattern=r"^[A-Za-z0-9-]{1,40}$", description="An item id.")]
+WRITE_PROBLEMS = problem(401, 403, 404, 409, 422)
+
+
+def _catalogue_read(catalogue: Catalogue) -> CatalogueRead:
+    return CatalogueRead(
+        name=catalogue.name,
+        version=catalogue.version,
+        title=catalogue.title,
+        applies_when=catalogue.applies_when,
+        items=[
+            CatalogueItemRead(
+                id=i.id,
+                question=i.question,
+                guidance=i.guidance,
+                answer_type=i.answer_type,
+                choices=list(i.choices),
+                source=i.source,
+                gates=dict(i.gates),
+            )
+            for i in catalogue.items
+        ],
+    )
+
+
+@router.get("/checklists")
+def list_catalogues(registry: RegistryDep) -> list[CatalogueRead]:
+    """The newest version of every checklist catalogue, with each item's gates and source."""
+    return [_catalogue_read(c) for _, c in sorted(registry.catalogues.items())]
+
+
+@router.get("/projects/{project_id}/checklists/{name}", responses=problem(401, 403, 404, 422))
+def get_checklist(
+    _insider: InsiderDep,
+    project: ProjectDep,
+    name: Name,
+    session: SessionDep,
+    registry: RegistryDep,
+) -> ChecklistRead:
+    """A project's answers to one checklist with the privacy officer's review of each."""
+    return _checklist_read(session, project, name, registry)
+
+
+@router.put("/projects/{project_id}/checklists/{name}/items/{item_id}", responses=WRITE_PROBLEMS)
+def answer_item(
+    actor: LeadOfProjectDep,
+    project: ProjectDep,
+    name: Name,
+    item_id: ItemId,
+    body: AnswerCreate,
+    session: SessionDep,
+    registry: RegistryDep,
+) -> ChecklistRead:
+    """Answer an item (again); it waits for the privacy officer's review. A changed
+    pre-screen answer re-runs the pre-screen and can reopen a signed-off DPIA."""
+    service.answer_item(
+        session,
+        project=project,
+        checklist=name,
+        item_id=item_id,
+        data=body,
+        registry=registry,
+        actor=actor,
+    )
+    return _checklist_read(session, project, name, registry)
+
+
+@router.post(
+    "/projects/{project_id}/checklists/{name}/items/{item_id}/review", responses=WRITE_PROBLEMS
+)
+def review_item(
+    actor: PrivacyOfficerOfProjectDep,
+    project: ProjectDep,
+    name: Name,
+    item_id: ItemId,
+    body: ReviewCreate,
+    session: SessionDep,
+    registry: RegistryDep,
+) -> ChecklistRead:
+    """The city's privacy officer marks an answer pending, to correct (with a comment),
+    improvable (with a dated action plan) or acceptable."""
+    service.review_item(
+        session,
+        project=project,
+        checklist=name,
+        item_id=item_id,
+        data=body,
+        registry=registry,
+        actor=actor,
+    )
+    return _checklist_read(session, project, name, registry)
+
+
+@router.get("/projects/{project_id}/dpia", responses=problem(401, 403, 404, 422))
+def get_dpia(
+    _insider: InsiderDep, project: ProjectDep, session: SessionDep, registry: RegistryDep
+) -> DpiaRead:
+    """The pre-screen's verdict with its reasons, and the DPIA's advice, sign-off and review."""
+    return dpia.dpia_read(session, project, registry)
+
+
+@router.post("/projects/{project_id}/dpia/advice", responses=WRITE_PROBLEMS)
+def record_advice(
+    actor: PrivacyOfficerOfProjectDep,
+    project: ProjectDep,
+    body: AdviceCreate,
+    session: SessionDep,
+    registry: RegistryDep,
+) -> DpiaRead:
+    """Record the data protection officer's advice and the residual risk."""
+    dpia.record_advice(session, project=project, data=body, registry=registry, actor=actor)
+    return dpia.dpia_read(session, project, registry)
+
+
+@router.post("/projects/{project_id}/dpia/prior-consultation", responses=WRITE_PROBLEMS)
+def record_prior_consultation(
+    actor: PrivacyOfficerOfProjectDep,
+    project: ProjectDep,
+    body: PriorConsultationCreate,
+    session: SessionDep,
+    registry: RegistryDep,
+) -> DpiaRead:
+    """Record the prior consultation of the supervisory authority (GDPR art. 36)."""
+    dpia.record_prior_consultation(
+        session, project=project, data=body, registry=registry, actor=actor
+    )
+    return dpia.dpia_read(session, project, registry)
+
+
+@router.post("/projects/{project_id}/dpia/sign-off", responses=WRITE_PROBLEMS)
+def sign_off(
+    actor: PrivacyOfficerOfProjectDep,
+    project: ProjectDep,
+    session: SessionDep,
+    registry: RegistryDep,
+) -> DpiaRead:
+    """Sign off a DPIA whose every item is acceptable and that has the DPO's advice."""
+    dpia.sign_off(session, project=project, registry=registry, actor=actor)
+    return dpia.dpia_read(session, project, registry)
+
+
+@router.get(
+    "/projects/{project_id}/dpia/document",
+    response_class=HTMLResponse,
+    responses=problem(401, 403, 404, 422),
+)
+def dpia_document(
+    _insider: InsiderDep, project: ProjectDep, session: SessionDep, registry: RegistryDep
+) -> HTMLResponse:
+    """The DPIA as an HTML page the city can publish."""
+    return HTMLResponse(dpia.document(session, project, registry))
+
+
+def _checklist_read(
+    session: Session, project: Project, name: str, registry: WorkflowRegistry
+) -> ChecklistRead:
+    catalogue, _ = service.catalogue_item(registry.catalogues, name)
+    answers = {a.item_id: a for a in repository.answers_of(session, project_id_of(project), name)}
+    screening = screening_of(
+        repository.answers_of(session, project_id_of(project)), registry.catalogues
+    )
+    applies = Evidence(stage="", stage_label="", fields={}, screening=screening).applies(
+        catalogue.applies_when
+    )
+    items = []
+    for item in catalogue.items:
+        answer = answers.get(item.id)
+        is_current = answer is not None and current(answer, registry.catalogues)
+        items.append(
+            ItemRead(
+                id=item.id,
+                question=item.question,
+                guidance=item.guidance,
+                answer_type=item.answer_type,
+                choices=list(item.choices),
+                source=item.source,
+                gates=dict(item.gates),
+                answer=answer.answer if answer else None,
+                evidence=answer.evidence if answer else [],
+                current=is_current,
+                catalogue_version=answer.catalogue_version if answer else None,
+                answered_at=answer.answered_at if answer else None,
+                review_state=answer.review_state if is_current and answer else "pending",
+                review_comment=answer.review_comment if answer else None,
+                action_plan=answer.action_plan if answer else None,
+                action_due=answer.action_due if answer else None,
+            )
+        )
+    return ChecklistRead(
+        name=catalogue.name,
+        version=catalogue.version,
+        title=catalogue.title,
+        applies=applies,
+        items=items,
+    )

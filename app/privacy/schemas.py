@@ -1,0 +1,114 @@
+"""Request and response shapes for checklists and the DPIA."""
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from app.clock import as_utc
+from app.fields import Prose, Reason
+from app.privacy.models import ReviewState
+
+AnswerText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=5000, pattern=r"^[^\x00]*$"),
+]
+
+
+class AnswerCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    answer: bool | AnswerText = Field(description="yes/no items take true or false; others text.")
+    evidence: list[AnyHttpUrl] = Field(
+        default_factory=list, max_length=20, description="Links to documents that back it up."
+    )
+
+
+class ReviewCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    state: ReviewState
+    comment: Reason | None = Field(default=None, description="Required with `to_correct`.")
+    action_plan: Prose | None = Field(default=None, description="Required with `improvable`.")
+    action_due: date | None = Field(default=None, description="Required with `improvable`.")
+
+
+class ItemRead(BaseModel):
+    id: str
+    question: str
+    guidance: str
+    answer_type: str
+    choices: list[str]
+    source: str
+    gates: dict[str, str]
+    answer: bool | str | None
+    evidence: list[str]
+    current: bool = Field(description="False when the question changed since it was answered.")
+    catalogue_version: int | None
+    answered_at: datetime | None
+    review_state: ReviewState
+    review_comment: str | None
+    action_plan: str | None
+    action_due: date | None
+
+    @field_validator("answered_at")
+    @classmethod
+    def _utc(cls, moment: datetime | None) -> datetime | None:
+        return None if moment is None else as_utc(moment)
+
+
+class ChecklistRead(BaseModel):
+    name: str
+    version: int
+    title: str
+    applies: bool = Field(description="Whether the checklist applies to this project now.")
+    items: list[ItemRead]
+
+
+class CatalogueItemRead(BaseModel):
+    id: str
+    question: str
+    guidance: str
+    answer_type: str
+    choices: list[str]
+    source: str
+    gates: dict[str, str]
+
+
+class CatalogueRead(BaseModel):
+    name: str
+    version: int
+    title: str
+    applies_when: str
+    items: list[CatalogueItemRead]
+
+
+class AdviceCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    advice: Prose = Field(description="The data protection officer's advice (GDPR art. 35(2)).")
+    residual_risk: Literal["low", "medium", "high"]
+
+
+class PriorConsultationCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    consulted_on: date = Field(description="When the supervisory authority was consulted.")
+
+
+class DpiaRead(BaseModel):
+    verdict: str = Field(description="required, recommended, not_required or incomplete.")
+    reasons: list[str]
+    started: bool
+    dpo_advice: str | None
+    residual_risk: str | None
+    prior_consultation_needed: bool
+    prior_consultation_on: date | None
+    signed_off_at: datetime | None
+    review_due: date | None
+    reopened_because: str | None
+
+    @field_validator("signed_off_at")
+    @classmethod
+    def _utc(cls, moment: datetime | None) -> datetime | None:
+        return None if moment is None else as_utc(moment)

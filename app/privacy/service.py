@@ -1,0 +1,163 @@
+"""Answer checklist items and review them; the pre-screen re-runs on every screened answer."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlmodel import Session
+
+from app.audit.recorder import record
+from app.auth.principal import Actor
+from app.clock import utcnow
+from app.errors import InvalidField
+from app.privacy import repository
+from app.privacy.errors import ChecklistNotFound, ItemNotAnswered, answer_refused
+from app.privacy.evidence import current, screened_answers, screening_of
+from app.privacy.models import ChecklistAnswer, DpiaRecord, ReviewState
+from app.privacy.schemas import AnswerCreate, ReviewCreate
+from app.projects.models import Project
+from app.projects.service import ensure_open, project_id_of
+from workflows.catalogue import Catalogue, ChecklistItem
+from workflows.engine import WorkflowRegistry
+
+
+def catalogue_item(
+    catalogues: Mapping[str, Catalogue], checklist: str, item_id: str | None = None
+) -> tuple[Catalogue, ChecklistItem | None]:
+    """The catalogue (and item) named in a path, or 404."""
+    catalogue = catalogues.get(checklist)
+    if catalogue is None:
+        raise ChecklistNotFound(f"No checklist named {checklist!r}.")
+    if item_id is None:
+        return catalogue, None
+    item = catalogue.item(item_id)
+    if item is None:
+        raise ChecklistNotFound(f"Checklist {checklist!r} has no item {item_id!r}.")
+    return catalogue, item
+
+
+def answer_item(
+    session: Session,
+    *,
+    project: Project,
+    checklist: str,
+    item_id: str,
+    data: AnswerCreate,
+    registry: WorkflowRegistry,
+    actor: Actor,
+) -> ChecklistAnswer:
+    """Give or change an answer; it goes back to pending review."""
+    ensure_open(project, registry)
+    catalogue, item = catalogue_item(registry.catalogues, checklist, item_id)
+    assert item is not None
+    _check_answer_type(item, data.answer)
+    project_id = project_id_of(project)
+    answer = repository.answer_to(session, project_id, checklist, item_id)
+    before = None if answer is None else answer.answer
+    if answer is None:
+        answer = ChecklistAnswer(
+            project_id=project_id,
+            checklist=checklist,
+            item_id=item_id,
+            catalogue_version=catalogue.version,
+            item_fingerprint=item.fingerprint,
+            answer=data.answer,
+            answered_by_pseudonym=actor.pseudonym,
+        )
+    answer.answer = data.answer
+    answer.evidence = [str(url) for url in data.evidence]
+    answer.catalogue_version = catalogue.version
+    answer.item_fingerprint = item.fingerprint
+    answer.answered_by_pseudonym = actor.pseudonym
+    answer.answered_at = utcnow()
+    answer.review_state = ReviewState.PENDING.value
+    answer.review_comment = answer.action_plan = None
+    answer.action_due = None
+    session.add(answer)
+    session.flush()
+    if checklist in {"prescreen", "dpia"}:
+        rescreen(session, project=project, changed=f"{checklist} item {item_id}", registry=registry)
+    record(
+        session,
+        actor=actor,
+        action="checklist.answer",
+        object_type="checklist_answer",
+        object_id=answer.id or 0,
+        changes={"item": [None, f"{checklist}:{item_id}"], "answer": [before, data.answer]},
+    )
+    session.commit()
+    session.refresh(answer)
+    return answer
+
+
+def review_item(
+    session: Session,
+    *,
+    project: Project,
+    checklist: str,
+    item_id: str,
+    data: ReviewCreate,
+    registry: WorkflowRegistry,
+    actor: Actor,
+) -> ChecklistAnswer:
+    """The privacy officer's judgement: pending, to correct, improvable or acceptable."""
+    ensure_open(project, registry)
+    catalogue_item(registry.catalogues, checklist, item_id)
+    answer = repository.answer_to(session, project_id_of(project), checklist, item_id)
+    if answer is None or not current(answer, registry.catalogues):
+        raise ItemNotAnswered(f"{checklist}:{item_id} has no current answer to review.")
+    if data.state is ReviewState.TO_CORRECT and not data.comment:
+        raise InvalidField("comment", "say what must be corrected")
+    if data.state is ReviewState.IMPROVABLE and not (data.action_plan and data.action_due):
+        raise InvalidField("action_plan", "an improvable item needs an action plan and a due date")
+    before = answer.review_state
+    answer.review_state = data.state.value
+    answer.review_comment = data.comment
+    answer.action_plan = data.action_plan
+    answer.action_due = data.action_due
+    answer.reviewed_by_pseudonym = actor.pseudonym
+    answer.reviewed_at = utcnow()
+    session.add(answer)
+    record(
+        session,
+        actor=actor,
+        action="checklist.review",
+        object_type="checklist_answer",
+        object_id=answer.id or 0,
+        changes={"review_state": [before, data.state.value], "comment": [None, data.comment]},
+    )
+    session.commit()
+    session.refresh(answer)
+    return answer
+
+
+def rescreen(
+    session: Session, *, project: Project, changed: str, registry: WorkflowRegistry
+) -> DpiaRecord:
+    """Re-run the pre-screen; a change to what a signed-off DPIA rests on reopens it."""
+    project_id = project_id_of(project)
+    answers = repository.answers_of(session, project_id)
+    screening = screening_of(answers, registry.catalogues)
+    dpia = repository.dpia_of(session, project_id)
+    if dpia is None:
+        dpia = DpiaRecord(project_id=project_id, verdict=screening.verdict.value)
+    dpia.verdict = screening.verdict.value
+    dpia.reasons = list(screening.reasons)
+    if dpia.signed_off_at is not None and dpia.reopened_because is None:
+        screened_now = sorted_answers(screened_answers(answers, registry.catalogues))
+        if changed.startswith("dpia") or screened_now != dpia.screened_at_sign_off:
+            dpia.reopened_because = f"{changed} changed after sign-off"
+    session.add(dpia)
+    return dpia
+
+
+def sorted_answers(answers: Mapping[str, bool | None]) -> dict[str, Any]:
+    return dict(sorted(answers.items()))
+
+
+def _check_answer_type(item: ChecklistItem, answer: bool | str) -> None:
+    if item.answer_type == "yes_no" and not isinstance(answer, bool):
+        raise answer_refused(f"{item.id} is answered with true or false")
+    if item.answer_type != "yes_no" and isinstance(answer, bool):
+        raise answer_refused(f"{item.id} is answered with text")
+    if item.answer_type == "choice" and answer not in item.choices:
+        raise answer_refused(f"{item.id} is one of: {', '.join(item.choices)}")
