@@ -258,7 +258,10 @@ def _dpia_not_needed(evidence: Evidence) -> Outcome | None:
 
 def _required_because(evidence: Evidence) -> str:
     assert evidence.screening is not None
-    return "; ".join(r for r in evidence.screening.reasons if r.startswith("required"))
+    prefix = "required: "
+    return "; ".join(
+        r.removeprefix(prefix) for r in evidence.screening.reasons if r.startswith(prefix)
+    )
 
 
 def _dpia_started(criterion: Criterion, evidence: Evidence) -> Outcome:

@@ -6,8 +6,16 @@ from typing import Any
 import pytest
 
 from tests.workflows.test_definition import default_raw, problems_of
-from workflows.criteria import Criterion, Evidence, KpiEvidence, Measurement, check
+from workflows.criteria import (
+    Criterion,
+    DpiaState,
+    Evidence,
+    KpiEvidence,
+    Measurement,
+    check,
+)
 from workflows.gates import Decision, VotingRule
+from workflows.prescreen import SCREENED, screen
 
 
 def gate(raw: dict[str, Any], gate_id: str) -> dict[str, Any]:
@@ -121,3 +129,24 @@ class TestCriteria:
         criterion = Criterion("met", "kpis_meet_target", "All met", {"min_share": 1.0})
 
         assert check(criterion, self.evidence(noise)).passed
+
+
+def test_a_dpia_past_its_review_date_blocks_the_gate() -> None:
+    required = screen({item: item in ("A35c",) for item in SCREENED})
+    dpia = DpiaState(
+        started=True,
+        signed_off=True,
+        dpo_advice=True,
+        reopened_because=None,
+        residual_high=False,
+        prior_consultation=False,
+        review_due=date(2026, 1, 31),
+    )
+    evidence = Evidence(
+        stage="scale_up", stage_label="Scale-up", fields={}, screening=required, dpia=dpia,
+        today=date(2026, 2, 1),
+    )  # fmt: skip
+
+    outcome = check(Criterion("dpia_current", "dpia_current", "DPIA current"), evidence)
+
+    assert (outcome.passed, outcome.reason) == (False, "The DPIA was due for review on 2026-01-31.")

@@ -1,0 +1,93 @@
+"""Loading checklist catalogues: broken ones are refused by name."""
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.workflows.test_definition import default_raw
+from workflows.catalogue import CHECKLISTS_DIR, load_catalogues, parse_catalogue
+from workflows.definition import parse_workflow
+from workflows.invalid import WorkflowInvalid
+
+
+def raw_catalogue(name: str) -> dict[str, Any]:
+    return tomllib.loads((CHECKLISTS_DIR / f"{name}-v1.toml").read_text(encoding="utf-8"))
+
+
+def test_the_default_catalogues_load() -> None:
+    catalogues = load_catalogues()
+
+    assert sorted(catalogues) == [
+        "dpia", "ethics", "iama", "prescreen", "privacy_by_design", "security_quickscan",
+    ]  # fmt: skip
+    assert len(catalogues["prescreen"].items) == 32
+    assert all(item.source for c in catalogues.values() for item in c.items)
+
+
+def test_duplicate_item_id_is_refused() -> None:
+    raw = raw_catalogue("ethics")
+    raw["items"][1]["id"] = "ETH-01"
+
+    with pytest.raises(WorkflowInvalid) as refused:
+        parse_catalogue(raw, source="ethics-v1.toml")
+
+    assert refused.value.problems == ["duplicate item id 'ETH-01'"]
+
+
+def test_unknown_answer_type_and_condition_are_refused() -> None:
+    raw = raw_catalogue("iama")
+    raw["applies_when"] = "sometimes"
+    raw["items"][0]["answer_type"] = "essay"
+
+    with pytest.raises(WorkflowInvalid) as refused:
+        parse_catalogue(raw)
+
+    assert refused.value.problems == [
+        "unknown condition 'sometimes' (one of algorithm, always, dpia_required)",
+        "item 'IAMA-1' has unknown answer type 'essay'",
+    ]
+
+
+def test_a_gate_naming_an_item_that_does_not_exist_is_refused() -> None:
+    raw = default_raw()
+    raw["gates"][0]["must_meet"].append(
+        {"id": "no_stop", "kind": "checklist_item", "checklist": "ethics", "item": "ETH-99"}
+    )
+
+    with pytest.raises(WorkflowInvalid) as refused:
+        parse_workflow(raw)
+
+    assert refused.value.problems == [
+        "gate 'idea_to_pilot': criterion 'no_stop' names item ethics:ETH-99, which does not exist"
+    ]
+
+
+def test_an_item_naming_a_gate_that_does_not_exist_is_refused(tmp_path: Path) -> None:
+    for path in CHECKLISTS_DIR.glob("*.toml"):
+        (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    ethics = tmp_path / "ethics-v1.toml"
+    ethics.write_text(
+        ethics.read_text(encoding="utf-8").replace(
+            'gates = { idea_to_pilot = "must" }', 'gates = { idea_to_pilots = "must" }', 1
+        ),
+        encoding="utf-8",
+    )
+
+    with pytest.raises(WorkflowInvalid) as refused:
+        parse_workflow(default_raw(), catalogues=load_catalogues(tmp_path))
+
+    assert refused.value.problems == [
+        "checklist 'ethics' item 'ETH-01' names unknown gate 'idea_to_pilots'"
+    ]
+
+
+def test_a_workflow_naming_an_unknown_checklist_is_refused() -> None:
+    raw = default_raw()
+    raw["checklists"].append("astrology")
+
+    with pytest.raises(WorkflowInvalid) as refused:
+        parse_workflow(raw)
+
+    assert refused.value.problems == ["unknown checklist 'astrology'"]
