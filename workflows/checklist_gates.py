@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from workflows.catalogue import Catalogue
-from workflows.criteria import Criterion
+from workflows.evidence import Criterion
 from workflows.gates import Gate
 
 NO_ITEM_TO_CORRECT = Criterion(

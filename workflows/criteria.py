@@ -26,11 +26,21 @@ when the workflow loads.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
-from workflows.prescreen import Screening, Verdict
+from workflows.evidence import (
+    Criterion,
+    Evidence,
+    Outcome,
+)
+from workflows.privacy_criteria import (
+    check_checklist_item,
+    check_dpia_completed,
+    check_dpia_current,
+    check_dpia_started,
+    check_no_item_to_correct,
+    check_prescreen_done,
+)
 
 # Project fields a criterion may name, with the words a sentence uses for them.
 PROJECT_FIELDS: Mapping[str, str] = {
@@ -55,87 +65,6 @@ PLURAL_FIELDS = frozenset(
 FLAG_FIELDS = frozenset({"effects_within_city"})
 NUMBER_FIELDS = frozenset({"capex_eur", "opex_eur_per_year"})
 HELIX_ROLES = frozenset({"government", "business", "knowledge_institution", "citizens"})
-
-
-@dataclass(frozen=True)
-class Measurement:
-    value: float
-    measured_on: date
-    stage: str
-
-
-@dataclass(frozen=True)
-class KpiEvidence:
-    name: str
-    unit: str
-    baseline: float | None
-    target: float | None
-    direction: str  # "increase" or "decrease"
-    measurements: tuple[Measurement, ...] = ()
-
-    def latest(self) -> Measurement | None:
-        """The most recent by date; of one day's values, the last recorded."""
-        ordered = sorted(enumerate(self.measurements), key=lambda im: (im[1].measured_on, im[0]))
-        return ordered[-1][1] if ordered else None
-
-    def meets_target(self, value: float) -> bool:
-        assert self.target is not None
-        return value >= self.target if self.direction == "increase" else value <= self.target
-
-
-@dataclass(frozen=True)
-class ItemState:
-    answered: bool  # answered under the item's current wording
-    review: str  # pending, to_correct, improvable or acceptable
-
-
-@dataclass(frozen=True)
-class DpiaState:
-    started: bool
-    signed_off: bool
-    dpo_advice: bool
-    reopened_because: str | None
-    residual_high: bool
-    prior_consultation: bool
-    review_due: date | None
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """What a gate is checked against: a project as it stands now."""
-
-    stage: str
-    stage_label: str
-    fields: Mapping[str, Any]
-    kpis: tuple[KpiEvidence, ...] = ()
-    document_types: frozenset[str] = frozenset()
-    partner_roles: frozenset[str] = frozenset()
-    checklists: Mapping[str, Mapping[str, ItemState]] = field(default_factory=dict)
-    screening: Screening | None = None
-    dpia: DpiaState | None = None
-    today: date = field(default_factory=date.today)
-
-    def applies(self, condition: str) -> bool:
-        if condition == "dpia_required":
-            return self.screening is not None and self.screening.verdict is Verdict.REQUIRED
-        if condition == "algorithm":
-            return self.screening is not None and self.screening.algorithm
-        return True
-
-
-@dataclass(frozen=True)
-class Criterion:
-    id: str
-    kind: str
-    label: str
-    params: Mapping[str, Any] = field(default_factory=dict)
-    weight: int = 0  # should-meet only
-
-
-@dataclass(frozen=True)
-class Outcome:
-    passed: bool
-    reason: str
 
 
 def _filled(value: Any) -> bool:
@@ -237,105 +166,6 @@ def _deliverable_attached(criterion: Criterion, evidence: Evidence) -> Outcome:
     return Outcome(False, f"No document of type {document_type!r} is attached.")
 
 
-def _prescreen_done(criterion: Criterion, evidence: Evidence) -> Outcome:
-    screening = evidence.screening
-    if screening is None or screening.verdict is Verdict.INCOMPLETE:
-        detail = f" ({screening.reasons[0]})" if screening else ""
-        return Outcome(False, f"The DPIA pre-screen is not complete{detail}.")
-    verdict = screening.verdict.value.replace("_", " ")
-    return Outcome(True, f"Pre-screen done: a DPIA is {verdict}.")
-
-
-def _dpia_not_needed(evidence: Evidence) -> Outcome | None:
-    """The outcome when the DPIA question does not arise, or None when it does."""
-    screening = evidence.screening
-    if screening is None or screening.verdict is Verdict.INCOMPLETE:
-        return Outcome(False, "The DPIA pre-screen is not complete, so the DPIA cannot be judged.")
-    if screening.verdict is not Verdict.REQUIRED:
-        return Outcome(True, f"No DPIA required: {screening.reasons[-1]}.")
-    return None
-
-
-def _required_because(evidence: Evidence) -> str:
-    assert evidence.screening is not None
-    prefix = "required: "
-    return "; ".join(
-        r.removeprefix(prefix) for r in evidence.screening.reasons if r.startswith(prefix)
-    )
-
-
-def _dpia_started(criterion: Criterion, evidence: Evidence) -> Outcome:
-    settled = _dpia_not_needed(evidence)
-    if settled is not None:
-        return settled
-    if evidence.dpia is not None and evidence.dpia.started:
-        return Outcome(True, "The required DPIA has been started.")
-    return Outcome(False, f"A DPIA is required ({_required_because(evidence)}) but not started.")
-
-
-def _dpia_completed(criterion: Criterion, evidence: Evidence) -> Outcome:
-    settled = _dpia_not_needed(evidence)
-    if settled is not None:
-        return settled
-    dpia = evidence.dpia
-    if dpia is None or not dpia.started:
-        return Outcome(False, "The required DPIA has not been started.")
-    if dpia.reopened_because:
-        return Outcome(False, f"The DPIA was reopened: {dpia.reopened_because}.")
-    if not dpia.dpo_advice:
-        return Outcome(False, "The DPIA has no advice from the data protection officer yet.")
-    if dpia.residual_high and not dpia.prior_consultation:
-        return Outcome(
-            False,
-            "A high residual risk remains: the supervisory authority must be consulted first "
-            "(GDPR art. 36).",
-        )
-    if not dpia.signed_off:
-        return Outcome(False, "The DPIA is not signed off by the privacy officer.")
-    return Outcome(True, "The DPIA is complete, advised on by the DPO and signed off.")
-
-
-def _dpia_current(criterion: Criterion, evidence: Evidence) -> Outcome:
-    completed = _dpia_completed(criterion, evidence)
-    dpia = evidence.dpia
-    if not completed.passed or dpia is None:
-        return completed
-    if dpia.review_due is not None and dpia.review_due < evidence.today:
-        return Outcome(False, f"The DPIA was due for review on {dpia.review_due.isoformat()}.")
-    return Outcome(True, "The DPIA is signed off and still current.")
-
-
-def _checklist_item(criterion: Criterion, evidence: Evidence) -> Outcome:
-    checklist, item = criterion.params["checklist"], criterion.params["item"]
-    condition = criterion.params.get("applies_when", "always")
-    if not evidence.applies(condition):
-        return Outcome(
-            True, f"{item} does not apply ({condition.replace('_', ' ')} is not the case)."
-        )
-    state = evidence.checklists.get(checklist, {}).get(item)
-    if state is None or not state.answered:
-        return Outcome(False, f"{item} is not answered (or its question changed since).")
-    if state.review == "acceptable":
-        return Outcome(True, f"{item} is answered and judged acceptable.")
-    if not criterion.weight and state.review != "acceptable":
-        return Outcome(False, f"{item} is {state.review.replace('_', ' ')}, not yet acceptable.")
-    if state.review == "improvable":
-        return Outcome(True, f"{item} is improvable, with a dated action plan.")
-    return Outcome(False, f"{item} is {state.review.replace('_', ' ')}.")
-
-
-def _no_item_to_correct(criterion: Criterion, evidence: Evidence) -> Outcome:
-    flagged = [
-        item
-        for items in evidence.checklists.values()
-        for item, state in items.items()
-        if state.review == "to_correct"
-    ]
-    if flagged:
-        return Outcome(False, f"Marked to correct: {', '.join(sorted(flagged))}.")
-    return Outcome(True, "No checklist item is marked to correct.")
-
-
 Check = Callable[[Criterion, Evidence], Outcome]
 KINDS: Mapping[str, Check] = {
     "field_filled": _field_filled,
@@ -346,12 +176,12 @@ KINDS: Mapping[str, Check] = {
     "kpis_measured_in_stage": _kpis_measured_in_stage,
     "kpis_meet_target": _kpis_meet_target,
     "deliverable_attached": _deliverable_attached,
-    "prescreen_done": _prescreen_done,
-    "dpia_started": _dpia_started,
-    "dpia_completed": _dpia_completed,
-    "dpia_current": _dpia_current,
-    "checklist_item": _checklist_item,
-    "no_item_to_correct": _no_item_to_correct,
+    "prescreen_done": check_prescreen_done,
+    "dpia_started": check_dpia_started,
+    "dpia_completed": check_dpia_completed,
+    "dpia_current": check_dpia_current,
+    "checklist_item": check_checklist_item,
+    "no_item_to_correct": check_no_item_to_correct,
 }
 
 

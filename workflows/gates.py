@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from workflows.criteria import Criterion, Evidence, check, parameter_problems
+from workflows.criteria import check, parameter_problems
+from workflows.evidence import Criterion, Evidence
 
 
 class Decision(StrEnum):

@@ -12,8 +12,8 @@ from app.projects import repository as projects
 from app.projects.models import Project
 from app.projects.service import project_id_of
 from workflows.catalogue import Catalogue
-from workflows.criteria import Evidence, KpiEvidence, Measurement
 from workflows.definition import Transition, Workflow
+from workflows.evidence import Evidence, KpiEvidence, Measurement
 from workflows.gates import Gate, Readiness, evaluate
 
 

@@ -5,7 +5,7 @@ from collections.abc import Mapping
 
 from app.privacy.models import ChecklistAnswer, DpiaRecord, ReviewState
 from workflows.catalogue import Catalogue
-from workflows.criteria import DpiaState, ItemState
+from workflows.evidence import DpiaState, ItemState
 from workflows.prescreen import Screening, screen
 
 RESIDUAL_HIGH = "high"

@@ -31,8 +31,8 @@ from app.projects.dependencies import (
 from app.projects.models import Project
 from app.projects.service import project_id_of
 from workflows.catalogue import Catalogue
-from workflows.criteria import Evidence
 from workflows.engine import WorkflowRegistry
+from workflows.evidence import Evidence
 
 router = APIRouter(tags=["privacy"])
 

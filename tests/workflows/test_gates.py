@@ -6,14 +6,8 @@ from typing import Any
 import pytest
 
 from tests.workflows.test_definition import default_raw, problems_of
-from workflows.criteria import (
-    Criterion,
-    DpiaState,
-    Evidence,
-    KpiEvidence,
-    Measurement,
-    check,
-)
+from workflows.criteria import check
+from workflows.evidence import Criterion, DpiaState, Evidence, KpiEvidence, Measurement
 from workflows.gates import Decision, VotingRule
 from workflows.prescreen import SCREENED, screen
 
