@@ -1,8 +1,11 @@
 """Text types shared by request schemas: bounded, trimmed, and storable on every database."""
 
+from datetime import datetime
 from typing import Annotated
 
 from pydantic import AfterValidator, StringConstraints
+
+from app.clock import as_utc
 
 
 def _storable(value: str) -> str:
@@ -45,3 +48,6 @@ SearchText = Annotated[
 
 # Machine names: stage names, theme codes, object types and ids in filters.
 Code = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.:-]+$")]
+
+# Read models send every moment as aware UTC (SQLite hands back naive datetimes).
+UtcDateTime = Annotated[datetime, AfterValidator(as_utc)]

@@ -1,17 +1,15 @@
 """The audit trail for administrators: entries, and verification of the chain."""
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field
 
 from app.audit import service
 from app.auth.dependencies import AdminDep
-from app.clock import as_utc
 from app.db import SessionDep
 from app.errors import problem
-from app.fields import Code
+from app.fields import Code, UtcDateTime
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 
@@ -20,7 +18,7 @@ class AuditEntryRead(BaseModel):
     model_config = {"from_attributes": True}
 
     seq: int
-    occurred_at: datetime
+    occurred_at: UtcDateTime
     actor_pseudonym: str = Field(description="Stable pseudonymous id of the actor.")
     actor_role: str
     action: str
@@ -29,11 +27,6 @@ class AuditEntryRead(BaseModel):
     changes: dict[str, Any] = Field(description="`{field: [before, after]}`.")
     request_id: str | None
     hash: str
-
-    @field_validator("occurred_at")
-    @classmethod
-    def _utc(cls, moment: datetime) -> datetime:
-        return as_utc(moment)
 
 
 class VerificationRead(BaseModel):

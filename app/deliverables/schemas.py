@@ -1,12 +1,10 @@
 """Request and response shapes for deliverables."""
 
-from datetime import datetime
 from typing import Annotated
 
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, field_validator
 
-from app.clock import as_utc
-from app.fields import Title
+from app.fields import Title, UtcDateTime
 
 DocumentType = Annotated[
     str,
@@ -46,9 +44,4 @@ class DeliverableRead(BaseModel):
     content_hash: str
     stage: str = Field(description="The project's stage when it was attached.")
     added_by_pseudonym: str
-    added_at: datetime
-
-    @field_validator("added_at")
-    @classmethod
-    def _utc(cls, moment: datetime) -> datetime:
-        return as_utc(moment)
+    added_at: UtcDateTime

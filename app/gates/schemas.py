@@ -1,12 +1,11 @@
 """Request and response shapes for readiness, reviews, votes and decisions."""
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from app.clock import as_utc
-from app.fields import Prose, Reason
+from app.fields import Prose, Reason, UtcDateTime
 from workflows.gates import Decision
 
 Rationale = Annotated[Reason, Field(description="Why; kept with the decision.")]
@@ -96,12 +95,7 @@ class VoteRead(BaseModel):
     decision: Decision
     rationale: str
     conditions: list[ConditionTerms]
-    cast_at: datetime
-
-    @field_validator("cast_at")
-    @classmethod
-    def _utc(cls, moment: datetime) -> datetime:
-        return as_utc(moment)
+    cast_at: UtcDateTime
 
 
 class ConditionRead(BaseModel):
@@ -111,12 +105,7 @@ class ConditionRead(BaseModel):
     review_id: int
     description: str
     due_on: date
-    met_at: datetime | None
-
-    @field_validator("met_at")
-    @classmethod
-    def _utc(cls, moment: datetime | None) -> datetime | None:
-        return None if moment is None else as_utc(moment)
+    met_at: UtcDateTime | None
 
 
 class ReviewRead(BaseModel):
@@ -127,7 +116,7 @@ class ReviewRead(BaseModel):
     from_stage: str
     to_stage: str
     status: str
-    submitted_at: datetime
+    submitted_at: UtcDateTime
     note: str | None
     criteria: list[CriterionResultRead] = Field(description="As they stood at submission.")
     scorecard: Scorecard
@@ -136,13 +125,8 @@ class ReviewRead(BaseModel):
     eligible_voters: int = Field(description="Board members not tied to the project's cities.")
     votes: list[VoteRead]
     decision: Decision | None
-    decided_at: datetime | None
+    decided_at: UtcDateTime | None
     decided_by: str | None = Field(description="`votes` (the rule was met) or `chair`.")
     decision_reason: str | None
     conditions: list[ConditionRead]
     version: int
-
-    @field_validator("submitted_at", "decided_at")
-    @classmethod
-    def _utc(cls, moment: datetime | None) -> datetime | None:
-        return None if moment is None else as_utc(moment)

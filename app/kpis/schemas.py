@@ -1,13 +1,12 @@
 """Request and response shapes for KPIs and measurements."""
 
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from app.clock import as_utc
-from app.fields import Name, Tag
+from app.fields import Name, Tag, UtcDateTime
 
 Number = Annotated[float, Field(allow_inf_nan=False, ge=-1e15, le=1e15)]
 Unit = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[^\x00]+$")]
@@ -67,12 +66,7 @@ class MeasurementRead(BaseModel):
     measured_on: date
     source: str
     stage: str = Field(description="The project's stage when the value was recorded.")
-    recorded_at: datetime
-
-    @field_validator("recorded_at")
-    @classmethod
-    def _utc(cls, moment: datetime) -> datetime:
-        return as_utc(moment)
+    recorded_at: UtcDateTime
 
 
 class KpiRead(BaseModel):

@@ -1,12 +1,10 @@
 """Request and response shapes for people and tokens."""
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from app.clock import as_utc
-from app.fields import Name, Tag
+from app.fields import Name, Tag, UtcDateTime
 from app.paths import MAX_ID
 from app.people.models import Role
 
@@ -72,13 +70,8 @@ class PersonRead(BaseModel):
     city_id: int | None
     roles: list[Role]
     board_chair: bool
-    created_at: datetime
-    erased_at: datetime | None
-
-    @field_validator("created_at", "erased_at")
-    @classmethod
-    def _utc(cls, moment: datetime | None) -> datetime | None:
-        return None if moment is None else as_utc(moment)
+    created_at: UtcDateTime
+    erased_at: UtcDateTime | None
 
 
 class TokenCreate(BaseModel):
@@ -94,14 +87,9 @@ class TokenRead(BaseModel):
     id: int
     prefix: str = Field(description="The token's first characters, to recognise it.")
     label: str
-    created_at: datetime
-    expires_at: datetime
-    revoked_at: datetime | None
-
-    @field_validator("created_at", "expires_at", "revoked_at")
-    @classmethod
-    def _utc(cls, moment: datetime | None) -> datetime | None:
-        return None if moment is None else as_utc(moment)
+    created_at: UtcDateTime
+    expires_at: UtcDateTime
+    revoked_at: UtcDateTime | None
 
 
 class TokenIssued(TokenRead):

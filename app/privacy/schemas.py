@@ -1,12 +1,11 @@
 """Request and response shapes for checklists and the DPIA."""
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints
 
-from app.clock import as_utc
-from app.fields import Prose, Reason
+from app.fields import Prose, Reason, UtcDateTime
 from app.privacy.models import ReviewState
 
 AnswerText = Annotated[
@@ -45,16 +44,11 @@ class ItemRead(BaseModel):
     evidence: list[str]
     current: bool = Field(description="False when the question changed since it was answered.")
     catalogue_version: int | None
-    answered_at: datetime | None
+    answered_at: UtcDateTime | None
     review_state: ReviewState
     review_comment: str | None
     action_plan: str | None
     action_due: date | None
-
-    @field_validator("answered_at")
-    @classmethod
-    def _utc(cls, moment: datetime | None) -> datetime | None:
-        return None if moment is None else as_utc(moment)
 
 
 class ChecklistRead(BaseModel):
@@ -104,11 +98,6 @@ class DpiaRead(BaseModel):
     residual_risk: str | None
     prior_consultation_needed: bool
     prior_consultation_on: date | None
-    signed_off_at: datetime | None
+    signed_off_at: UtcDateTime | None
     review_due: date | None
     reopened_because: str | None
-
-    @field_validator("signed_off_at")
-    @classmethod
-    def _utc(cls, moment: datetime | None) -> datetime | None:
-        return None if moment is None else as_utc(moment)

@@ -1,12 +1,11 @@
 """Request and response shapes for projects."""
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from app.clock import as_utc
-from app.fields import Name, Prose, Reason, Tag, Title
+from app.fields import Name, Prose, Reason, Tag, Title, UtcDateTime
 from app.paths import MAX_ID
 from app.projects.models import FactorKind, FundingSource, HelixRole
 
@@ -130,14 +129,9 @@ class ProjectRead(BaseModel):
     )
     workflow: WorkflowRef
     origin_project_id: int | None
-    created_at: datetime
-    updated_at: datetime
-    stage_entered_at: datetime
-
-    @field_validator("created_at", "updated_at", "stage_entered_at")
-    @classmethod
-    def _utc(cls, moment: datetime) -> datetime:
-        return as_utc(moment)
+    created_at: UtcDateTime
+    updated_at: UtcDateTime
+    stage_entered_at: UtcDateTime
 
 
 class ProjectPage(BaseModel):
@@ -166,12 +160,7 @@ class HistoryEntry(BaseModel):
     to_stage: str
     trigger: str
     reason: str | None
-    occurred_at: datetime
-
-    @field_validator("occurred_at")
-    @classmethod
-    def _utc(cls, moment: datetime) -> datetime:
-        return as_utc(moment)
+    occurred_at: UtcDateTime
 
 
 class AllowedMoveRead(BaseModel):
