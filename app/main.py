@@ -12,6 +12,7 @@ from app.idempotency.middleware import IdempotencyMiddleware
 from app.kpis.router import router as kpis_router
 from app.models import metadata
 from app.people.router import router as people_router
+from app.portfolio.router import router as portfolio_router
 from app.privacy.router import router as privacy_router
 from app.projects.router import router as projects_router
 from app.reference.router import router as reference_router
@@ -50,6 +51,7 @@ def create_app() -> FastAPI:
     app.include_router(deliverables_router)
     app.include_router(gates_router)
     app.include_router(privacy_router)
+    app.include_router(portfolio_router)
     app.include_router(workflows_router)
     app.include_router(people_router)
     app.include_router(audit_router)

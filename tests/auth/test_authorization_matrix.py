@@ -127,6 +127,13 @@ RULES: dict[tuple[str, str], Rule] = {
     ),
     ("POST", "/projects/{project_id}/dpia/sign-off"): Rule(PRIVACY_OFFICER_OF_THE_CITY),
     ("GET", "/projects/{project_id}/dpia/document"): Rule(INSIDERS),
+    ("GET", "/portfolio/matrix"): Rule(EVERYONE),
+    ("GET", "/portfolio/pipeline"): Rule(EVERYONE),
+    ("GET", "/portfolio/factors"): Rule(EVERYONE),
+    ("GET", "/portfolio/gaps"): Rule(EVERYONE),
+    ("GET", "/open-data/projects.json"): Rule(EVERYONE),
+    ("GET", "/open-data/projects.csv"): Rule(EVERYONE),
+    ("GET", "/open-data/schema.json"): Rule(EVERYONE),
     ("GET", "/audit/entries"): Rule(ADMIN),
     ("GET", "/audit/verification"): Rule(ADMIN),
 }

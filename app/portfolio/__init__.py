@@ -1,0 +1,1 @@
+"""The portfolio at a glance: matrix, pipeline, bottlenecks, gaps, similar projects, open data."""

@@ -1,0 +1,84 @@
+"""The portfolio views and open data; readable without a token."""
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from app.db import SessionDep
+from app.errors import problem
+from app.fields import Code, Tag
+from app.portfolio import open_data, views
+from app.portfolio.schemas import FactorCount, Gaps, Matrix, OpenProject, Pipeline
+
+router = APIRouter(tags=["portfolio"])
+
+
+@router.get("/portfolio/matrix", responses=problem(401, 422))
+def get_matrix(
+    session: SessionDep,
+    by: Literal["city", "province"] = "city",
+    theme: Annotated[Code | None, Query(description="Only this theme.")] = None,
+    stage: Annotated[Code | None, Query()] = None,
+    solution_type: Annotated[Tag | None, Query()] = None,
+    created_from: date | None = None,
+    created_to: date | None = None,
+) -> Matrix:
+    """Who does what on which theme: counts per city (or province) and theme, by stage."""
+    return views.matrix(
+        session,
+        by=by,
+        theme=theme,
+        stage=stage,
+        solution_type=solution_type,
+        created_from=created_from,
+        created_to=created_to,
+    )
+
+
+@router.get("/portfolio/pipeline", responses=problem(401))
+def get_pipeline(session: SessionDep) -> Pipeline:
+    """Projects per stage, time spent per stage (median, p90 in days), and the gates
+    where projects wait longest, with their Go/Kill/Hold/Recycle rates."""
+    return views.pipeline(session)
+
+
+@router.get("/portfolio/factors", responses=problem(401, 422))
+def get_factors(session: SessionDep, by: Literal["theme", "city"] = "theme") -> list[FactorCount]:
+    """Bottlenecks (knelpunten) and accelerators (versnellers) per category, per theme or
+    city, with the projects behind each count; most frequent first."""
+    return views.factors(session, by=by)
+
+
+@router.get("/portfolio/gaps", responses=problem(401, 422))
+def get_gaps(session: SessionDep, few: Annotated[int, Query(ge=1, le=1000)] = 2) -> Gaps:
+    """Themes and G40 cities with fewer than `few` projects, and proven solutions that
+    have not reached cities working on the same theme."""
+    return views.gaps(session, few=few)
+
+
+@router.get("/open-data/projects.json", responses=problem(401))
+def open_data_json(session: SessionDep) -> list[OpenProject]:
+    """The whole portfolio as open data: no names, e-mail addresses or internal notes."""
+    return open_data.open_projects(session)
+
+
+@router.get(
+    "/open-data/projects.csv",
+    response_class=Response,
+    responses={
+        200: {"content": {"text/csv": {}}, "description": "The same rows as CSV."},
+        **problem(401),
+    },
+)
+def open_data_csv(session: SessionDep) -> Response:
+    """The same open data as CSV, one row per project, columns as in `OpenProject`."""
+    body = open_data.as_csv(open_data.open_projects(session))
+    return Response(body, media_type="text/csv; charset=utf-8")
+
+
+@router.get("/open-data/schema.json")
+def open_data_schema() -> dict[str, Any]:
+    """The JSON Schema of an open-data project row."""
+    return OpenProject.model_json_schema()
