@@ -9,8 +9,10 @@ from fastapi.responses import Response
 from app.db import SessionDep
 from app.errors import problem
 from app.fields import Code, Tag
-from app.portfolio import open_data, views
+from app.portfolio import open_data, similar, views
 from app.portfolio.schemas import FactorCount, Gaps, Matrix, OpenProject, Pipeline
+from app.portfolio.similar import Draft, SimilarProject
+from app.projects.dependencies import ProjectDep
 
 router = APIRouter(tags=["portfolio"])
 
@@ -56,6 +58,25 @@ def get_gaps(session: SessionDep, few: Annotated[int, Query(ge=1, le=1000)] = 2)
     """Themes and G40 cities with fewer than `few` projects, and proven solutions that
     have not reached cities working on the same theme."""
     return views.gaps(session, few=few)
+
+
+@router.get("/projects/{project_id}/similar", responses=problem(401, 404, 422))
+def similar_projects(
+    project: ProjectDep,
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=50)] = 5,
+) -> list[SimilarProject]:
+    """Projects in other cities most like this one, with a score and the words that
+    matched, so that a lead can join or adopt instead of starting again."""
+    return similar.similar_to_project(session, project=project, limit=limit)
+
+
+@router.post("/portfolio/similar", responses=problem(401, 422))
+def similar_to_draft(
+    body: Draft, session: SessionDep, limit: Annotated[int, Query(ge=1, le=50)] = 5
+) -> list[SimilarProject]:
+    """The same for an idea not yet registered: look before you pilot."""
+    return similar.similar_to_draft(session, draft=body, limit=limit)
 
 
 @router.get("/open-data/projects.json", responses=problem(401))
