@@ -82,6 +82,7 @@ PROBLEM_TITLES = {
     405: "Method not allowed",
     409: "Conflict",
     412: "Precondition failed",
+    413: "Content too large",
     422: "Request is not valid",
     500: "Internal server error",
 }

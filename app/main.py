@@ -6,6 +6,7 @@ from app.audit.router import router as audit_router
 from app.auth.dependencies import get_principal
 from app.deliverables.router import router as deliverables_router
 from app.errors import Problem, install_error_handlers
+from app.exchange.router import router as exchange_router
 from app.gates.router import router as gates_router
 from app.health.router import router as health_router
 from app.idempotency.middleware import IdempotencyMiddleware
@@ -52,6 +53,7 @@ def create_app() -> FastAPI:
     app.include_router(gates_router)
     app.include_router(privacy_router)
     app.include_router(portfolio_router)
+    app.include_router(exchange_router)
     app.include_router(workflows_router)
     app.include_router(people_router)
     app.include_router(audit_router)

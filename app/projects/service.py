@@ -50,11 +50,28 @@ def create_project(
     actor: Actor,
 ) -> Project:
     """Register a project; it starts in the initial stage of the newest workflow version."""
+    project = add_project(session, data=data, registry=registry, workflow=workflow, actor=actor)
+    session.commit()
+    session.refresh(project)
+    return project
+
+
+def add_project(
+    session: Session,
+    *,
+    data: ProjectCreate,
+    registry: WorkflowRegistry,
+    workflow: str,
+    actor: Actor,
+    stage: str | None = None,
+    trigger: str = CREATE_TRIGGER,
+) -> Project:
+    """Add a project in the caller's transaction, in `stage` (an inventory's) or the first."""
     _check_references(session, data, owner_city_id=data.city_id)
     engine = registry.latest(workflow)
     project = Project(
         city_id=data.city_id,
-        stage=engine.workflow.initial,
+        stage=stage or engine.workflow.initial,
         workflow_name=engine.workflow.name,
         workflow_version=engine.workflow.version,
         **_scalar_values(data),
@@ -70,13 +87,11 @@ def create_project(
             project_id=project.id,
             from_stage=None,
             to_stage=project.stage,
-            trigger=CREATE_TRIGGER,
+            trigger=trigger,
             occurred_at=project.created_at,
         )
     )
-    audit(session, actor, "project.create", project.id, diff({}, snapshot(session, project)))
-    session.commit()
-    session.refresh(project)
+    audit(session, actor, f"project.{trigger}", project.id, diff({}, snapshot(session, project)))
     return project
 
 
@@ -92,6 +107,21 @@ def update_project(
     """Change the editable fields that were sent; the rest stays as it is."""
     session.refresh(project, with_for_update=True)
     check_version(expected_version, project.version)
+    apply_update(session, project=project, data=data, registry=registry, actor=actor)
+    session.commit()
+    session.refresh(project)
+    return project
+
+
+def apply_update(
+    session: Session,
+    *,
+    project: Project,
+    data: ProjectUpdate,
+    registry: WorkflowRegistry,
+    actor: Actor,
+) -> dict[str, list[Any]]:
+    """Change the fields sent, in the caller's transaction; returns what changed."""
     ensure_open(project, registry)
     _check_references(session, data, owner_city_id=project.city_id)
     sent = data.model_fields_set
@@ -115,9 +145,7 @@ def update_project(
         project.version += 1
         session.add(project)
         audit(session, actor, "project.update", project_id_of(project), changes)
-    session.commit()
-    session.refresh(project)
-    return project
+    return changes
 
 
 def snapshot(session: Session, project: Project) -> dict[str, Any]:

@@ -128,6 +128,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/projects/{project_id}/dpia/sign-off"): Rule(PRIVACY_OFFICER_OF_THE_CITY),
     ("GET", "/projects/{project_id}/dpia/document"): Rule(INSIDERS),
     ("GET", "/portfolio/matrix"): Rule(EVERYONE),
+    ("POST", "/imports"): Rule(frozenset({"admin", "lead", "lead_other_city"})),
+    ("GET", "/exports/inventory.csv"): Rule(EVERYONE),
     ("GET", "/projects/{project_id}/similar"): Rule(EVERYONE),
     ("POST", "/portfolio/similar"): Rule(EVERYONE, {"title": "Noise sensors at night"}),
     ("GET", "/portfolio/pipeline"): Rule(EVERYONE),

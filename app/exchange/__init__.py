@@ -1,0 +1,1 @@
+"""Spreadsheet exchange: the G40 inventory in and out, one project per row."""
