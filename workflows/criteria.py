@@ -9,6 +9,8 @@
 - `kpis_meet_target` (`min_share`, 0 to 1): that share of the KPIs meets its target
   with its latest measurement.
 - `deliverable_attached` (`document_type`): a document of that type is attached.
+- `reuse_considered` (`min_score`): no project in another city is that similar, or the
+  lead has said what was considered for reuse and why this project goes ahead.
 - `prescreen_done`: the DPIA pre-screen is answered, so its verdict is known.
 - `dpia_started`: where a DPIA is required, it has been started.
 - `dpia_completed`: where a DPIA is required, it is signed off on DPO advice, and a
@@ -58,6 +60,7 @@ PROJECT_FIELDS: Mapping[str, str] = {
     "start_date": "start date",
     "end_date": "end date",
     "effects_within_city": "effects within the city's own sphere of influence",
+    "reuse_considered": "reuse considered",
 }
 PLURAL_FIELDS = frozenset(
     {"theme_codes", "ecosystem_partners", "partner_city_ids", "funding_sources"}
@@ -166,6 +169,20 @@ def _deliverable_attached(criterion: Criterion, evidence: Evidence) -> Outcome:
     return Outcome(False, f"No document of type {document_type!r} is attached.")
 
 
+def _reuse_considered(criterion: Criterion, evidence: Evidence) -> Outcome:
+    close = [s for s in evidence.similar if s[2] >= criterion.params["min_score"]]
+    if evidence.fields.get("reuse_considered"):
+        return Outcome(True, "The lead has said which similar projects were considered for reuse.")
+    if not close:
+        return Outcome(True, "No similar project in another city was found.")
+    title, city, score = close[0]
+    return Outcome(
+        False,
+        f"Similar project elsewhere: {title!r} ({city}, similarity {score:.2f}); "
+        "say under 'reuse considered' why not join or adopt it.",
+    )
+
+
 Check = Callable[[Criterion, Evidence], Outcome]
 KINDS: Mapping[str, Check] = {
     "field_filled": _field_filled,
@@ -176,6 +193,7 @@ KINDS: Mapping[str, Check] = {
     "kpis_measured_in_stage": _kpis_measured_in_stage,
     "kpis_meet_target": _kpis_meet_target,
     "deliverable_attached": _deliverable_attached,
+    "reuse_considered": _reuse_considered,
     "prescreen_done": check_prescreen_done,
     "dpia_started": check_dpia_started,
     "dpia_completed": check_dpia_completed,
@@ -231,6 +249,10 @@ def parameter_problems(kind: str, params: Mapping[str, Any]) -> list[str]:
             named = [params.get("checklist"), params.get("item")]
             ok = all(isinstance(name, str) and name for name in named)
             return [] if ok else ["needs `checklist` and `item`"]
+        case "reuse_considered":
+            score = params.get("min_score")
+            ok = isinstance(score, int | float) and 0 < score <= 1
+            return [] if ok else ["needs `min_score` between 0 and 1"]
         case "deliverable_attached":
             document_type = params.get("document_type")
             ok = isinstance(document_type, str) and document_type != ""

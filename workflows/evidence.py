@@ -67,6 +67,8 @@ class Evidence:
     screening: Screening | None = None
     dpia: DpiaState | None = None
     today: date = field(default_factory=date.today)
+    # The most similar projects in other cities: (title, city, score), best first.
+    similar: tuple[tuple[str, str, float], ...] = ()
 
     def applies(self, condition: str) -> bool:
         if condition == "dpia_required":

@@ -1,11 +1,13 @@
 """A project's evidence, gathered in a fixed number of queries, and its next gate's readiness."""
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 from sqlmodel import Session
 
 from app.deliverables import service as deliverables
 from app.kpis import repository as kpis
+from app.portfolio.similar import similar_to_project
 from app.privacy import repository as privacy
 from app.privacy.evidence import dpia_state, item_states, screening_of
 from app.projects import repository as projects
@@ -66,4 +68,7 @@ def readiness_of(
         return None
     transition, gate = ahead
     evidence = evidence_for(session, project, workflow, catalogues)
+    if any(c.kind == "reuse_considered" for c in gate.should_meet + gate.must_meet):
+        found = similar_to_project(session, project=project, limit=3)
+        evidence = replace(evidence, similar=tuple((s.title, s.city, s.score) for s in found))
     return transition, gate, evaluate(gate, evidence)

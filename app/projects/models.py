@@ -49,6 +49,8 @@ class Project(SQLModel, table=True):
     stage: str = Field(max_length=40, index=True)
     held_from: str | None = Field(default=None, max_length=40)
     stop_reason: str | None = Field(default=None, sa_column=Column(Text))
+    # What the lead found among similar projects elsewhere, and why this one goes ahead.
+    reuse_considered: str | None = Field(default=None, sa_column=Column(Text))
     # Working notes of the city's team: never shown to the public or to other cities.
     internal_notes: str | None = Field(default=None, sa_column=Column(Text))
     workflow_name: str = Field(max_length=40)

@@ -30,6 +30,7 @@ def project_read(project: Project, links: ProjectLinks, *, internal: bool) -> Pr
         start_date=project.start_date,
         end_date=project.end_date,
         effects_within_city=project.effects_within_city,
+        reuse_considered=project.reuse_considered,
         factors=[
             FactorTag(category=f.category_code, kind=f.kind, label=f.label) for f in links.factors
         ],

@@ -54,6 +54,10 @@ class _EditableFields(BaseModel):
         default=None, description="The effects fall within the city's own sphere of influence."
     )
     factors: list[FactorTag] | None = Field(default=None, max_length=60)
+    reuse_considered: Prose | None = Field(
+        default=None,
+        description="Similar projects elsewhere that were looked at, and why not join or adopt.",
+    )
     internal_notes: Prose | None = Field(
         default=None, description="Seen only by the project's city, the board and administrators."
     )
@@ -119,6 +123,7 @@ class ProjectRead(BaseModel):
     start_date: date | None
     end_date: date | None
     effects_within_city: bool | None
+    reuse_considered: str | None
     factors: list[FactorTag]
     stage: str
     held_from: str | None = Field(description="While on hold: the stage it resumes to.")

@@ -29,6 +29,7 @@ _SCALARS = (
     "start_date",
     "end_date",
     "effects_within_city",
+    "reuse_considered",
     "internal_notes",
 )
 

@@ -5,6 +5,7 @@ from sqlmodel import Session
 
 from app.portfolio.similarity import rank
 from tests.factories import city_id, make_project
+from tests.people_factories import Headers
 from tests.portfolio.labelled_set import labelled_documents
 from workflows.engine import WorkflowRegistry
 
@@ -67,3 +68,36 @@ def test_similar_projects_in_other_cities(
     assert "smart" in [w.lower() for w in found[0]["matched"]["solution_type"]]
     assert all(item["city"] != "Apeldoorn" for item in found)
     assert draft[0]["solution_type"] == "smart traffic lights"
+
+
+def test_the_idea_gate_asks_whether_reuse_was_considered(
+    client: TestClient, session: Session, registry: WorkflowRegistry, lead: Headers
+) -> None:
+    make_project(
+        session,
+        registry,
+        city_id=city_id(session, "Breda"),
+        title="Slimme verkeerslichten voor fietsers",
+        solution_type="smart traffic lights",
+    )
+    lights = make_project(session, registry)  # Apeldoorn's smart traffic lights
+
+    def reuse() -> dict[str, object]:
+        criteria = client.get(f"/projects/{lights.id}/gate").json()["criteria"]
+        found: dict[str, object] = next(c for c in criteria if c["id"] == "reuse_considered")
+        return found
+
+    before = reuse()
+    client.patch(
+        f"/projects/{lights.id}",
+        json={
+            "reuse_considered": "Breda's lights favour cyclists; ours buses. We share the supplier."
+        },
+        headers=lead,
+    )
+
+    assert before["passed"] is False
+    assert str(before["reason"]).startswith(
+        "Similar project elsewhere: 'Slimme verkeerslichten voor fietsers' (Breda, similarity"
+    )
+    assert reuse()["passed"] is True
