@@ -13,7 +13,7 @@ from pathlib import Path
 from app.demo.portfolio import PORTFOLIO
 from app.portfolio.similarity import Document
 
-REALWORLD = Path(__file__).resolve().parents[3] / "shared" / "data" / "realworld-projects.csv"
+REALWORLD = Path(__file__).resolve().parents[1] / "data" / "realworld-projects.csv"
 LABELS = (
     ("scan_car", r"scanauto|scan car|parkeercontrole|parkeerhandhaving|parking control"),
     ("traffic_lights", r"verkeersregel|ivri|i-vri|verkeerslicht|traffic (control|lights)"),

@@ -14,7 +14,7 @@ from app.projects.models import Project
 from tests.factories import city_id
 from tests.people_factories import Callers, Headers
 
-REALWORLD = Path(__file__).resolve().parents[3] / "shared" / "data" / "realworld-projects.csv"
+REALWORLD = Path(__file__).resolve().parents[1] / "data" / "realworld-projects.csv"
 CSV = {"content-type": "text/csv"}
 
 MESSY = """city,title,description,theme,stage,partners,budget,tags
