@@ -22,6 +22,18 @@ def register(client: TestClient, callers: Callers, **fields: object) -> dict[str
     return person
 
 
+def register_lead_with_token(
+    client: TestClient, session: Session, callers: Callers
+) -> tuple[dict[str, object], str]:
+    """An Apeldoorn lead registered by the administrator, with a token labelled laptop."""
+    person = register(client, callers, city_id=city_id(session, "Apeldoorn"))
+    issued = client.post(
+        f"/people/{person['id']}/tokens", json={"label": "laptop"}, headers=callers.admin
+    )
+    token: str = issued.json()["token"]
+    return person, token
+
+
 class TestRegisterPeople:
     def test_a_lead_needs_a_city(self, client: TestClient, callers: Callers) -> None:
         body = {"name": "Noor", "email": "noor@zwolle.example", "roles": ["project_lead"]}
@@ -87,10 +99,7 @@ class TestOwnData:
     def test_export_holds_the_person_their_tokens_and_actions(
         self, client: TestClient, session: Session, callers: Callers
     ) -> None:
-        person = register(client, callers, city_id=city_id(session, "Apeldoorn"))
-        token = client.post(
-            f"/people/{person['id']}/tokens", json={"label": "laptop"}, headers=callers.admin
-        ).json()["token"]
+        person, token = register_lead_with_token(client, session, callers)
         client.post("/projects", json=project_payload(session), headers=bearer(token))
 
         export = client.get(f"/people/{person['id']}/export", headers=bearer(token)).json()
@@ -102,10 +111,7 @@ class TestOwnData:
     def test_erasure_keeps_the_trail_pseudonymised_and_intact(
         self, client: TestClient, session: Session, callers: Callers
     ) -> None:
-        person = register(client, callers, city_id=city_id(session, "Apeldoorn"))
-        token = client.post(
-            f"/people/{person['id']}/tokens", json={"label": "laptop"}, headers=callers.admin
-        ).json()["token"]
+        person, token = register_lead_with_token(client, session, callers)
         client.post("/projects", json=project_payload(session), headers=bearer(token))
 
         erased = client.post(f"/people/{person['id']}/erase", headers=callers.admin).json()
@@ -125,10 +131,7 @@ class TestOwnData:
     def test_erasure_is_for_administrators_only(
         self, client: TestClient, session: Session, callers: Callers
     ) -> None:
-        person = register(client, callers, city_id=city_id(session, "Apeldoorn"))
-        token = client.post(
-            f"/people/{person['id']}/tokens", json={"label": "laptop"}, headers=callers.admin
-        ).json()["token"]
+        person, token = register_lead_with_token(client, session, callers)
 
         response = client.post(f"/people/{person['id']}/erase", headers=bearer(token))
 
