@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 from app.demo.loader import load_demo
 from app.demo.portfolio import PORTFOLIO
 from app.gates.models import GateReview
+from app.privacy.models import DpiaRecord
 from app.projects.models import Project
 from workflows.engine import WorkflowRegistry
 
@@ -56,4 +57,6 @@ class TestDemoPortfolio:
         }  # fmt: skip
         open_reviews = session.exec(select(GateReview).where(GateReview.status == "open")).all()
         assert [review.gate for review in open_reviews] == ["idea_to_pilot"]
+        dpia_required = session.exec(select(DpiaRecord).where(DpiaRecord.verdict == "required"))
+        assert len(dpia_required.all()) == 1
         assert load_demo(session, registry=registry, workflow="default") == 0

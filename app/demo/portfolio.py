@@ -327,6 +327,8 @@ PORTFOLIO: list[DemoProject] = [
                 "label": "Wi-Fi counting raises privacy questions",
             },
         ],
+        # Counting devices in public space: the pre-screen makes a DPIA required.
+        "prescreen_yes": ["PUBLIC-SENSORS"],
         "stage": "idea",
     },
 ]

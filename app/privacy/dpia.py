@@ -11,7 +11,7 @@ from app.auth.principal import Actor
 from app.clock import utcnow
 from app.privacy import repository
 from app.privacy.errors import DpiaNotReady, DpiaNotRequired
-from app.privacy.evidence import RESIDUAL_HIGH, current, screened_answers
+from app.privacy.evidence import RESIDUAL_HIGH, current, screened_answers, screening_of
 from app.privacy.models import DpiaRecord, ReviewState
 from app.privacy.schemas import AdviceCreate, DpiaRead, PriorConsultationCreate
 from app.privacy.service import rescreen, sorted_answers
@@ -143,16 +143,27 @@ def document(session: Session, project: Project, registry: WorkflowRegistry) -> 
     )
 
 
-def _record(session: Session, project: Project, registry: WorkflowRegistry) -> DpiaRecord:
+def _record(
+    session: Session, project: Project, registry: WorkflowRegistry, *, keep: bool = False
+) -> DpiaRecord:
+    """The project's DPIA record; a read gets a transient one when none is stored yet."""
     found = repository.dpia_of(session, project_id_of(project))
     if found is not None:
         return found
-    return rescreen(session, project=project, changed="pre-screen", registry=registry)
+    if keep:
+        return rescreen(session, project=project, changed="pre-screen", registry=registry)
+    answers = repository.answers_of(session, project_id_of(project))
+    screening = screening_of(answers, registry.catalogues)
+    return DpiaRecord(
+        project_id=project_id_of(project),
+        verdict=screening.verdict.value,
+        reasons=list(screening.reasons),
+    )
 
 
 def _required(session: Session, project: Project, registry: WorkflowRegistry) -> DpiaRecord:
     ensure_open(project, registry)
-    dpia = _record(session, project, registry)
+    dpia = _record(session, project, registry, keep=True)
     if dpia.verdict != Verdict.REQUIRED.value:
         raise DpiaNotRequired(
             f"The pre-screen says a DPIA is {dpia.verdict.replace('_', ' ')}; "
