@@ -21,6 +21,7 @@ install: $(STAMP)
 
 migrate: $(STAMP)
 	$(BIN)/alembic upgrade head
+	$(BIN)/citygate reindex --missing
 
 demo: migrate
 	$(BIN)/citygate load-demo

@@ -4,6 +4,7 @@ import argparse
 import sys
 
 from pydantic import ValidationError
+from sqlmodel import select
 
 from app.audit.service import verify_trail
 from app.auth.principal import SYSTEM
@@ -17,6 +18,8 @@ from app.models import metadata
 from app.people import service as people
 from app.people.models import Role
 from app.people.schemas import PersonCreate, TokenCreate
+from app.portfolio.term_index import index_all, unindexed
+from app.projects.models import Project
 from workflows.invalid import WorkflowInvalid
 
 
@@ -72,6 +75,15 @@ def _verify_audit(_: argparse.Namespace) -> int:
     return 1
 
 
+def _reindex(args: argparse.Namespace) -> int:
+    with session_scope() as session:
+        projects = unindexed(session) if args.missing else list(session.exec(select(Project)))
+        count = index_all(session, projects)
+        session.commit()
+    print(f"Indexed the texts of {count} project(s) for similar-project search.")
+    return 0
+
+
 def _check_workflows(_: argparse.Namespace) -> int:
     try:
         registry = get_registry()
@@ -100,6 +112,9 @@ def main(argv: list[str] | None = None) -> int:
     admin.set_defaults(run=_create_admin)
     verify = commands.add_parser("verify-audit", help="verify the audit trail's hash chain")
     verify.set_defaults(run=_verify_audit)
+    reindex = commands.add_parser("reindex", help="rebuild the similar-project search index")
+    reindex.add_argument("--missing", action="store_true", help="only projects not indexed yet")
+    reindex.set_defaults(run=_reindex)
     check = commands.add_parser("check-workflows", help="validate the published workflow files")
     check.set_defaults(run=_check_workflows)
     args = parser.parse_args(argv)

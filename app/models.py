@@ -9,6 +9,7 @@ from app.idempotency.models import IdempotencyRecord
 from app.kpis.models import Kpi, KpiMeasurement
 from app.outbox.models import OutboxEvent
 from app.people.models import ApiToken, Person, PersonRole
+from app.portfolio.models import ProjectTerm
 from app.privacy.models import ChecklistAnswer, DpiaRecord
 from app.projects.models import (
     Project,
@@ -42,6 +43,7 @@ __all__ = [
     "Project",
     "ProjectFactor",
     "ProjectPartnerCity",
+    "ProjectTerm",
     "ProjectTheme",
     "StageHistory",
     "Theme",

@@ -23,7 +23,9 @@ from app.db import build_engine
 from app.gates.readiness import readiness_of
 from app.lifecycle import get_registry
 from app.portfolio import views
+from app.portfolio.models import ProjectTerm
 from app.portfolio.similar import similar_to_project
+from app.portfolio.similarity import Document, weighted_terms
 from app.projects import repository
 from app.projects.models import Project, ProjectFactor, ProjectTheme, StageHistory
 from app.projects.read_model import read_many
@@ -45,6 +47,7 @@ WORDS = (
     "cyclists", "buses", "centre", "harbour", "district", "pilot", "city",
 )  # fmt: skip
 STAGES = (*FORWARD, "on_hold", "stopped")
+TEXTS = ("title", "problem_statement", "intended_result", "solution_type")
 CITY_ID = col(City.id)
 
 
@@ -76,6 +79,14 @@ def build(engine: Engine, projects: int, cities: int, seed: int = 7) -> None:
                     "created_at": start, "updated_at": start, "stage_entered_at": start,
                 })  # fmt: skip
             connection.execute(insert(Project), rows)
+            terms = [
+                {"project_id": r["id"], "term": term, "weight": weight}
+                for r in rows
+                for term, weight in weighted_terms(
+                    Document(key=r["id"], city="", fields={k: r[k] or "" for k in TEXTS})
+                ).items()
+            ]
+            connection.execute(insert(ProjectTerm), terms)
             connection.execute(
                 insert(ProjectTheme),
                 [{"project_id": r["id"], "theme_code": rng.choice(THEMES)} for r in rows],

@@ -1,11 +1,16 @@
 """Find projects in other cities like a project, or like a draft before it is created."""
 
+import math
+
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import case, func
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from app.fields import Prose, Tag, Title
-from app.portfolio.similarity import Document, Match, rank
+from app.portfolio.models import ProjectTerm
+from app.portfolio.similarity import Document, Match, rank, weighted_terms
+from app.portfolio.term_index import document_of
 from app.projects.models import Project
 from app.reference.models import City
 
@@ -32,36 +37,6 @@ class SimilarProject(BaseModel):
     matched: dict[str, list[str]] = Field(description="Per field, the words it shares.")
 
 
-def _corpus(session: Session) -> tuple[list[Document], "Shown"]:
-    rows = session.execute(
-        sa_select(
-            col(Project.id),
-            col(City.name),
-            col(Project.title),
-            col(Project.problem_statement),
-            col(Project.intended_result),
-            col(Project.solution_type),
-            col(Project.stage),
-        ).join(City, col(City.id) == col(Project.city_id))
-    )
-    documents, shown = [], {}
-    for project_id, city, title, problem, result, solution, stage in rows:
-        documents.append(
-            Document(
-                key=project_id,
-                city=city,
-                fields={
-                    "title": title,
-                    "problem_statement": problem,
-                    "intended_result": result,
-                    "solution_type": solution or "",
-                },
-            )
-        )
-        shown[project_id] = (title, city, stage, solution)
-    return documents, shown
-
-
 Shown = dict[int, tuple[str, str, str, str | None]]
 
 
@@ -80,20 +55,22 @@ def _read(matches: list[Match], shown: Shown) -> list[SimilarProject]:
     ]
 
 
+# Preselect this many candidates by the query's most telling terms, then score them
+# exactly; keeps the search to a few indexed queries whatever the portfolio's size.
+CANDIDATES = 200
+TELLING_TERMS = 24
+
+
 def similar_to_project(session: Session, *, project: Project, limit: int) -> list[SimilarProject]:
     """Projects in other cities most like this one."""
-    documents, shown = _corpus(session)
-    query = next(d for d in documents if d.key == project.id)
-    return _read(rank(query, documents, limit=limit), shown)
+    return _search(session, document_of(project), project.city_id, limit)
 
 
 def similar_to_draft(session: Session, *, draft: Draft, limit: int) -> list[SimilarProject]:
     """Projects (in other cities than the draft's, if it names one) most like a draft."""
-    documents, shown = _corpus(session)
-    own_city = session.get(City, draft.city_id) if draft.city_id else None
     query = Document(
         key=0,
-        city=own_city.name if own_city else "",
+        city="",
         fields={
             "title": draft.title,
             "problem_statement": draft.problem_statement or "",
@@ -101,4 +78,80 @@ def similar_to_draft(session: Session, *, draft: Draft, limit: int) -> list[Simi
             "solution_type": draft.solution_type or "",
         },
     )
-    return _read(rank(query, documents, limit=limit), shown)
+    return _search(session, query, draft.city_id, limit)
+
+
+def _search(
+    session: Session, query: Document, own_city_id: int | None, limit: int
+) -> list[SimilarProject]:
+    query_bag = weighted_terms(query)
+    if not query_bag:
+        return []
+    total = session.exec(select(func.count()).select_from(Project)).one() + 1
+    frequency = _frequencies(session, set(query_bag))
+    idf = {t: math.log((1 + total) / (1 + frequency.get(t, 0))) + 1 for t in query_bag}
+    telling = sorted(query_bag, key=lambda t: -idf[t] * query_bag[t])[:TELLING_TERMS]
+    multiplier = case(
+        {t: idf[t] * idf[t] * query_bag[t] for t in telling},
+        value=col(ProjectTerm.term),
+        else_=0.0,
+    )
+    partial = func.sum(col(ProjectTerm.weight) * multiplier).label("partial")
+    preselect = (
+        sa_select(col(ProjectTerm.project_id), partial)
+        .join(Project, col(Project.id) == col(ProjectTerm.project_id))
+        .where(col(ProjectTerm.term).in_(telling))
+        .where(col(Project.id) != query.key)
+        .group_by(col(ProjectTerm.project_id))
+        .order_by(partial.desc(), col(ProjectTerm.project_id))
+        .limit(CANDIDATES)
+    )
+    if own_city_id is not None:
+        preselect = preselect.where(col(Project.city_id) != own_city_id)
+    candidate_ids = [row[0] for row in session.execute(preselect)]
+    documents, shown = _documents(session, candidate_ids)
+    candidate_terms = {t for d in documents for t in weighted_terms(d)}
+    frequency.update(_frequencies(session, candidate_terms - set(frequency)))
+    matches = rank(query, documents, limit=limit, frequencies=(frequency, total))
+    return _read(matches, shown)
+
+
+def _frequencies(session: Session, terms: set[str]) -> dict[str, int]:
+    """In how many projects each term appears."""
+    if not terms:
+        return {}
+    rows = session.execute(
+        sa_select(col(ProjectTerm.term), func.count())
+        .where(col(ProjectTerm.term).in_(sorted(terms)))
+        .group_by(col(ProjectTerm.term))
+    )
+    return {term: count for term, count in rows}
+
+
+def _documents(session: Session, ids: list[int]) -> tuple[list[Document], Shown]:
+    if not ids:
+        return [], {}
+    rows = session.execute(
+        sa_select(
+            col(Project.id),
+            col(City.name),
+            col(Project.title),
+            col(Project.problem_statement),
+            col(Project.intended_result),
+            col(Project.solution_type),
+            col(Project.stage),
+        )
+        .join(City, col(City.id) == col(Project.city_id))
+        .where(col(Project.id).in_(ids))
+    )
+    documents, shown = [], {}
+    for project_id, city, title, problem, result, solution, stage in rows:
+        fields = {
+            "title": title,
+            "problem_statement": problem,
+            "intended_result": result,
+            "solution_type": solution or "",
+        }
+        documents.append(Document(key=project_id, city=city, fields=fields))
+        shown[project_id] = (title, city, stage, solution)
+    return documents, shown

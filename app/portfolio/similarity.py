@@ -70,7 +70,8 @@ def terms(text: str) -> list[str]:
     return found
 
 
-def _weighted_terms(document: Document) -> dict[str, float]:
+def weighted_terms(document: Document) -> dict[str, float]:
+    """Each term of the document with its count, weighted by the field it stands in."""
     counts: dict[str, float] = {}
     for name, weight in FIELD_WEIGHTS.items():
         for term in terms(document.fields.get(name) or ""):
@@ -78,18 +79,36 @@ def _weighted_terms(document: Document) -> dict[str, float]:
     return counts
 
 
-def rank(query: Document, corpus: Iterable[Document], *, limit: int) -> list[Match]:
-    """The `limit` documents of other cities most like the query, best first."""
+def rank(
+    query: Document,
+    corpus: Iterable[Document],
+    *,
+    limit: int,
+    frequencies: tuple[Mapping[str, int], int] | None = None,
+) -> list[Match]:
+    """The `limit` documents of other cities most like the query, best first.
+
+    Document frequencies come from `corpus` unless `frequencies` (per term, and the number
+    of documents) gives those of a larger collection the corpus was preselected from.
+    """
     others = [d for d in corpus if d.city != query.city and d.key != query.key]
-    bags = [_weighted_terms(d) for d in others]
-    query_bag = _weighted_terms(query)
+    bags = [weighted_terms(d) for d in others]
+    query_bag = weighted_terms(query)
     if not others or not query_bag:
         return []
-    document_frequency: Counter[str] = Counter()
-    for bag in (*bags, query_bag):
-        document_frequency.update(bag.keys())
-    total = len(bags) + 1
-    idf = {t: math.log((1 + total) / (1 + df)) + 1 for t, df in document_frequency.items()}
+    if frequencies is None:
+        counted: Counter[str] = Counter()
+        for bag in (*bags, query_bag):
+            counted.update(bag.keys())
+        document_frequency: Mapping[str, int] = counted
+        total = len(bags) + 1
+    else:
+        document_frequency, total = frequencies
+    idf = {
+        t: math.log((1 + total) / (1 + document_frequency.get(t, 0))) + 1
+        for bag in (*bags, query_bag)
+        for t in bag
+    }
 
     def vector(bag: Mapping[str, float]) -> dict[str, float]:
         weighted = {t: (1 + math.log(n)) * idf[t] for t, n in bag.items()}
@@ -111,7 +130,7 @@ def rank(query: Document, corpus: Iterable[Document], *, limit: int) -> list[Mat
 
 def _matched(query: Document, other: Document) -> dict[str, list[str]]:
     """Per field of the other project, the words it shares with the query."""
-    wanted = set(_weighted_terms(query))
+    wanted = set(weighted_terms(query))
     shown: dict[str, list[str]] = {}
     for name in FIELD_WEIGHTS:
         text = other.fields.get(name) or ""

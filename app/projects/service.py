@@ -10,6 +10,7 @@ from app.auth.principal import Actor
 from app.clock import utcnow
 from app.concurrency import check_version
 from app.errors import InvalidField
+from app.portfolio.term_index import index_project
 from app.projects import repository
 from app.projects.errors import ProjectClosed, ProjectNotFound
 from app.projects.models import Project, ProjectFactor, StageHistory
@@ -19,6 +20,7 @@ from workflows.definition import StageKind
 from workflows.engine import WorkflowEngine, WorkflowRegistry
 
 CREATE_TRIGGER = "create"
+SEARCHED_FIELDS = {"title", "problem_statement", "intended_result", "solution_type"}
 _SCALARS = (
     "title",
     "problem_statement",
@@ -93,6 +95,7 @@ def add_project(
         )
     )
     audit(session, actor, f"project.{trigger}", project.id, diff({}, snapshot(session, project)))
+    index_project(session, project)
     return project
 
 
@@ -146,6 +149,8 @@ def apply_update(
         project.version += 1
         session.add(project)
         audit(session, actor, "project.update", project_id_of(project), changes)
+        if changes.keys() & SEARCHED_FIELDS:
+            index_project(session, project)
     return changes
 
 

@@ -1,9 +1,16 @@
 """Similar projects: precision at 3 on the labelled set, and the API on a small portfolio."""
 
-from fastapi.testclient import TestClient
-from sqlmodel import Session
+from collections import Counter
 
-from app.portfolio.similarity import rank
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from app.demo.loader import load_demo
+from app.portfolio.similar import similar_to_project
+from app.portfolio.similarity import rank, weighted_terms
+from app.portfolio.term_index import document_of
+from app.projects.models import Project
+from app.reference.models import City
 from tests.factories import city_id, make_project
 from tests.people_factories import Headers
 from tests.portfolio.labelled_set import labelled_documents
@@ -101,3 +108,20 @@ def test_the_idea_gate_asks_whether_reuse_was_considered(
         "Similar project elsewhere: 'Slimme verkeerslichten voor fietsers' (Breda, similarity"
     )
     assert reuse()["passed"] is True
+
+
+def test_the_indexed_search_finds_what_a_full_scan_finds(
+    session: Session, registry: WorkflowRegistry
+) -> None:
+    load_demo(session, registry=registry, workflow="default")
+    projects = session.exec(select(Project)).all()
+    cities = {c.id: c.name for c in session.exec(select(City))}
+    documents = [document_of(p, cities[p.city_id]) for p in projects]
+    # The same document frequencies as the index: over every project.
+    frequency = Counter(t for d in documents for t in weighted_terms(d))
+    whole = (frequency, len(documents) + 1)
+
+    for project, document in zip(projects, documents, strict=True):
+        indexed = [s.project_id for s in similar_to_project(session, project=project, limit=3)]
+        scanned = [m.key for m in rank(document, documents, limit=3, frequencies=whole)]
+        assert indexed == scanned, project.title
