@@ -84,7 +84,7 @@ def check_checklist_item(criterion: Criterion, evidence: Evidence) -> Outcome:
         return Outcome(False, f"{item} is not answered (or its question changed since).")
     if state.review == "acceptable":
         return Outcome(True, f"{item} is answered and judged acceptable.")
-    if not criterion.weight and state.review != "acceptable":
+    if not criterion.weight:  # must-meet: only acceptable passes
         return Outcome(False, f"{item} is {state.review.replace('_', ' ')}, not yet acceptable.")
     if state.review == "improvable":
         return Outcome(True, f"{item} is improvable, with a dated action plan.")

@@ -31,3 +31,14 @@ def list_entries(
     if object_id is not None:
         query = query.where(AuditEntry.object_id == object_id)
     return list(session.exec(query.order_by(col(AuditEntry.seq)).limit(limit)))
+
+
+def entries_by_actor(session: Session, person_id: int) -> list[AuditEntry]:
+    """Every entry a person made, oldest first (for their data export)."""
+    return list(
+        session.exec(
+            sqlmodel_select(AuditEntry)
+            .where(AuditEntry.actor_person_id == person_id)
+            .order_by(col(AuditEntry.seq))
+        )
+    )

@@ -68,27 +68,29 @@ def plan_row(number: int, row: Row, lookup: Lookup, stages: set[str]) -> RowPlan
         plan.reasons.append("no city")
     elif city is None:
         plan.reasons.append(f"unknown city {plan.city!r}: add it first, it is not invented")
-    themes = _themes(row.get("theme", ""), lookup, plan.reasons)
-    plan.stage = _stage(row, stages, plan.reasons)
+    by_column: dict[str, list[str]] = {c: [] for c in ("theme", "partners", "budget", "tags")}
     fields: dict[str, Any] = {
         # A stand-in id while the city is unknown, so that the other fields still get checked.
         "city_id": city.id if city else 1,
         "title": plan.title,
         "problem_statement": row.get("description", ""),
         "intended_result": row.get("description", ""),
-        "theme_codes": themes,
-        "ecosystem_partners": _partners(row.get("partners", ""), plan.reasons),
-        "capex_eur": _budget(row.get("budget", ""), plan.reasons),
-        "factors": _tags(row.get("tags", ""), lookup.categories, plan.reasons),
+        "theme_codes": _themes(row.get("theme", ""), lookup, by_column["theme"]),
+        "ecosystem_partners": _partners(row.get("partners", ""), by_column["partners"]),
+        "capex_eur": _budget(row.get("budget", ""), by_column["budget"]),
+        "factors": _tags(row.get("tags", ""), lookup.categories, by_column["tags"]),
     }
+    for reasons in by_column.values():
+        plan.reasons.extend(reasons)
+    # A column refused above is not refused a second time in the validator's words.
+    refused = {column for column, reasons in by_column.items() if reasons}
+    plan.stage = _stage(row, stages, plan.reasons)
     try:
         data = ProjectCreate.model_validate(fields)
     except ValidationError as invalid:
-        already = {r.split(" ")[0 if not r.startswith("unknown") else 1] for r in plan.reasons}
         for error in invalid.errors():
             where = _column(".".join(str(part) for part in error["loc"]) or "row")
-            # A column already refused above is not refused a second time in other words.
-            if where.split(".")[0].rstrip("s") not in {a.rstrip("s") for a in already}:
+            if where.split(".")[0] not in refused:
                 plan.reasons.append(f"{where}: {error['msg']}")
     else:
         if not plan.reasons:

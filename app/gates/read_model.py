@@ -15,7 +15,10 @@ from app.gates.schemas import (
 from app.projects.models import Project
 
 
-def review_read(session: Session, review: GateReview, project: Project) -> ReviewRead:
+def review_read(
+    session: Session, review: GateReview, project: Project, eligible: int | None = None
+) -> ReviewRead:
+    """The review as sent; `eligible` saves recounting the voters when listing many."""
     assert review.id is not None
     return ReviewRead(
         id=review.id,
@@ -31,7 +34,7 @@ def review_read(session: Session, review: GateReview, project: Project) -> Revie
         scorecard=Scorecard(score=review.score, max_score=review.max_score),
         quorum=review.quorum,
         majority=review.majority,
-        eligible_voters=eligible_voters(session, project),
+        eligible_voters=eligible if eligible is not None else eligible_voters(session, project),
         votes=[VoteRead.model_validate(v) for v in repository.votes_of(session, review.id)],
         decision=review.decision,
         decided_at=review.decided_at,

@@ -97,8 +97,9 @@ def list_reviews(
 ) -> list[ReviewRead]:
     """Every review of the project, oldest first."""
     ensure_insider(principal, project)
+    eligible = decisions.eligible_voters(session, project)
     return [
-        review_read(session, review, project)
+        review_read(session, review, project, eligible)
         for review in repository.reviews_of(session, projects.project_id_of(project))
     ]
 

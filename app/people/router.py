@@ -4,9 +4,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from app.audit.models import AuditEntry
+from app.audit import service as audit
 from app.audit.router import AuditEntryRead
 from app.auth.dependencies import AdminDep, AuthenticatedDep, PrincipalDep, require
 from app.auth.errors import Forbidden
@@ -145,11 +145,7 @@ def erase_person(admin: AdminDep, person: PersonDep, session: SessionDep) -> Per
 
 def _export(session: Session, person: Person) -> PersonExport:
     assert person.id is not None
-    actions = session.exec(
-        select(AuditEntry)
-        .where(AuditEntry.actor_person_id == person.id)
-        .order_by(col(AuditEntry.seq))
-    )
+    actions = audit.entries_by_actor(session, person.id)
     return PersonExport(
         person=service.person_read(session, person),
         tokens=[TokenRead.model_validate(t) for t in repository.tokens_of(session, person.id)],

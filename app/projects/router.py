@@ -1,10 +1,13 @@
 """Projects: register, read, edit, list, and the moves that need no gate."""
 
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
+from sqlmodel import Session
 
 from app.auth.dependencies import PrincipalDep, ProjectLeadDep, require_for_city
+from app.auth.principal import Actor
 from app.concurrency import IfMatchDep, etag
 from app.config import get_settings
 from app.db import SessionDep
@@ -15,6 +18,7 @@ from app.paths import MAX_ID
 from app.people.models import Role
 from app.projects import moves, repository, service
 from app.projects.dependencies import LeadOfProjectDep, ProjectDep
+from app.projects.models import Project
 from app.projects.read_model import read_many, read_one
 from app.projects.repository import ProjectFilters
 from app.projects.schemas import (
@@ -28,6 +32,7 @@ from app.projects.schemas import (
     ResumeRequest,
     TransitionsRead,
 )
+from workflows.engine import WorkflowRegistry
 
 router = APIRouter(prefix="/projects", tags=["projects"])
 
@@ -150,17 +155,8 @@ def hold_project(
     expected: IfMatchDep,
 ) -> ProjectRead:
     """Park a project; it resumes at the stage it left."""
-    moves.move(
-        session,
-        project=project,
-        trigger="hold",
-        reason=body.reason,
-        registry=registry,
-        actor=actor,
-        expected_version=expected,
-    )
-    response.headers["ETag"] = etag(project.version)
-    return read_one(session, project, actor.principal)
+    move = Move(session, project, registry, actor, response, expected)
+    return move.make("hold", body.reason)
 
 
 @router.post("/{project_id}/resume", responses=MOVE_PROBLEMS, response_model_exclude_unset=True)
@@ -174,18 +170,8 @@ def resume_project(
     body: ResumeRequest | None = None,
 ) -> ProjectRead:
     """Lift a hold; the project returns to the stage it was held from."""
-    reason = body.reason if body else None
-    moves.move(
-        session,
-        project=project,
-        trigger="resume",
-        reason=reason,
-        registry=registry,
-        actor=actor,
-        expected_version=expected,
-    )
-    response.headers["ETag"] = etag(project.version)
-    return read_one(session, project, actor.principal)
+    move = Move(session, project, registry, actor, response, expected)
+    return move.make("resume", body.reason if body else None)
 
 
 @router.post("/{project_id}/stop", responses=MOVE_PROBLEMS, response_model_exclude_unset=True)
@@ -199,14 +185,30 @@ def stop_project(
     expected: IfMatchDep,
 ) -> ProjectRead:
     """Stop a project for good, recording why so that other cities can learn from it."""
-    moves.move(
-        session,
-        project=project,
-        trigger="stop",
-        reason=body.reason,
-        registry=registry,
-        actor=actor,
-        expected_version=expected,
-    )
-    response.headers["ETag"] = etag(project.version)
-    return read_one(session, project, actor.principal)
+    move = Move(session, project, registry, actor, response, expected)
+    return move.make("stop", body.reason)
+
+
+@dataclass(frozen=True)
+class Move:
+    """What every ungated move endpoint does once it knows its trigger and reason."""
+
+    session: Session
+    project: Project
+    registry: WorkflowRegistry
+    actor: Actor
+    response: Response
+    expected: int | None
+
+    def make(self, trigger: str, reason: str | None) -> ProjectRead:
+        moves.move(
+            self.session,
+            project=self.project,
+            trigger=trigger,
+            reason=reason,
+            registry=self.registry,
+            actor=self.actor,
+            expected_version=self.expected,
+        )
+        self.response.headers["ETag"] = etag(self.project.version)
+        return read_one(self.session, self.project, self.actor.principal)
