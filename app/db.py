@@ -2,6 +2,7 @@
 
 from collections.abc import Generator, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
@@ -12,6 +13,11 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session, create_engine
 
 from app.config import get_settings
+
+# Set for requests that only read (GET, HEAD, OPTIONS): their SQLite transactions start
+# deferred, so reads never queue behind the write lock (WAL gives them a snapshot).
+reads_only: ContextVar[bool] = ContextVar("reads_only", default=False)
+_READ_ONLY = "citygate_read_only"
 
 
 def build_engine(url: str, *, echo: bool = False) -> Engine:
@@ -36,9 +42,12 @@ def build_engine(url: str, *, echo: bool = False) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
+        if connection.get_execution_options().get(_READ_ONLY):
+            connection.exec_driver_sql("BEGIN")
+            return
         # Take the write lock up front: a transaction that reads and then writes would
         # otherwise fail at once (SQLITE_BUSY) when another wrote in between, instead of
-        # waiting its turn. The embedded mode trades read concurrency for that.
+        # waiting its turn.
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
@@ -50,8 +59,14 @@ def get_engine() -> Engine:
     return build_engine(settings.database_url, echo=settings.database_echo)
 
 
+@lru_cache
+def get_read_engine() -> Engine:
+    """The same engine and pool, for transactions that only read."""
+    return get_engine().execution_options(**{_READ_ONLY: True})
+
+
 def get_session() -> Generator[Session, None, None]:
-    with Session(get_engine()) as session:
+    with Session(get_read_engine() if reads_only.get() else get_engine()) as session:
         yield session
 
 

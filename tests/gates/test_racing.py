@@ -4,58 +4,19 @@ Runs a real server on loopback against a database of its own, with real commits,
 that concurrent requests really race on the database's locks.
 """
 
-import socket
 import threading
-import time
-from collections.abc import Iterator
 
 import httpx
-import pytest
-import uvicorn
-from alembic import command
 from sqlalchemy import text
 from sqlmodel import Session
 
-from app.config import get_settings
-from app.db import build_engine, get_engine
-from app.main import create_app
+from app.db import get_engine
 from app.people.models import Role
-from tests.conftest import alembic_config
 from tests.gates.meeting import create_ready_project, ready_payload
+from tests.live_server import live_server  # noqa: F401  (a fixture)
 from tests.people_factories import Headers, bearer, make_person, token_for
 
 VOTERS = 6
-
-
-@pytest.fixture
-def live_server(empty_database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    engine = build_engine(empty_database_url)
-    with engine.begin() as connection:
-        command.upgrade(alembic_config(connection), "head")
-    engine.dispose()
-    monkeypatch.setenv("DATABASE_URL", empty_database_url)
-    get_settings.cache_clear()
-    get_engine.cache_clear()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        get_engine().dispose()
-        get_engine.cache_clear()
-        monkeypatch.delenv("DATABASE_URL")
-        get_settings.cache_clear()
 
 
 def people(count: int) -> tuple[Headers, Headers, list[Headers], Headers]:
@@ -73,7 +34,9 @@ def people(count: int) -> tuple[Headers, Headers, list[Headers], Headers]:
         )
 
 
-def test_concurrent_votes_and_chair_decision_make_exactly_one_decision(live_server: str) -> None:
+def test_concurrent_votes_and_chair_decision_make_exactly_one_decision(
+    live_server: str,  # noqa: F811
+) -> None:
     lead, dpo, members, chair = people(VOTERS)
     with Session(get_engine()) as session:
         payload = ready_payload(session)

@@ -1,0 +1,194 @@
+"""Benchmark at network scale: citygate against its stack's floor and a peer workflow engine.
+
+    .venv/bin/python -m bench                 # EU scale: 400 cities, 100,000 projects
+    .venv/bin/python -m bench --scale small   # the same table in under two minutes
+
+Each database is emptied, migrated and filled with the dataset, then measured; the table
+is printed and written as JSON. Figures are measured, never asserted.
+"""
+
+import argparse
+import json
+import platform
+import statistics
+import time
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+from sqlmodel import Session
+
+from app.audit.service import verify_trail
+from app.db import build_engine
+from bench import floor_app, lifecycle, load, portfolio
+from bench.audit_chain import audited_writes_per_second, time_verification
+from bench.database import ensure_exists, fresh_schema
+from bench.dataset import Dataset, build
+from bench.report import table
+
+
+@dataclass(frozen=True)
+class Scale:
+    projects: int
+    cities: int
+    queue: int  # open reviews for the write load; more than the writes it can do
+    lifecycles: int
+    audit: int
+    load_seconds: float
+    memory_requests: int
+    repeat: int
+
+
+SCALES = {
+    "small": Scale(2_000, 40, 4_000, 20, 2_000, 3, 5_000, 10),
+    "eu": Scale(100_000, 400, 20_000, 200, 100_000, 10, 100_000, 20),
+}
+DATABASES = {
+    "sqlite": "sqlite:///var/bench.db",
+    "postgresql": "postgresql+psycopg://postgres@127.0.0.1:5432/citygate_bench",
+}
+LIST_PATHS = [
+    "/projects?theme=smart_mobility&stage=pilot",
+    "/projects?stage=idea&q=traffic",
+    "/projects?solution_type=chatbot&page=2",
+]
+# What a day of use looks like for the memory run: reads of every kind a worker serves.
+MIXED_PATHS = [
+    "/projects/{id}",
+    "/projects/{id}/history",
+    "/projects/{id}/kpis",
+    "/projects?theme=smart_living&stage=evaluation",
+    "/reviews/{id}",
+]
+VOTE = '{"decision": "go", "rationale": "Meets every criterion."}'
+
+
+def http_figures(url: str, data: Dataset, scale: Scale) -> dict[str, Any]:
+    env = {"DATABASE_URL": url, "BENCH_DATABASE_URL": url, "ENVIRONMENT": "production"}
+    seconds, last = scale.load_seconds, data.projects
+    with load.serving("bench.floor_app:app", env) as floor:
+        floor_read = load.wrk(floor, load.random_get(["/rows/{id}"], 1, last), seconds)
+        floor_write = load.wrk(floor, load.random_post("/rows/{id}/events", 1, last), seconds)
+    with load.serving("app.main:app", env) as api:
+        token = data.board_token
+        get = load.wrk(api, load.random_get(["/projects/{id}"], 1, last, token), seconds)
+        listed = load.wrk(api, load.random_get(LIST_PATHS, 1, last, token), seconds)
+        voted = load.wrk(
+            api, load.each_once("/reviews/{id}/votes", data.queue_first, token, VOTE), seconds
+        )
+    if voted.requests > data.queue_last - data.queue_first + 1:
+        raise RuntimeError("the write load ran out of queued reviews: raise Scale.queue")
+    return {
+        "floor_read": floor_read.as_dict(),
+        "project_get": get.as_dict(),
+        "project_list": listed.as_dict(),
+        "floor_write": floor_write.as_dict(),
+        "gate_decision": voted.as_dict(),
+        "memory": memory_figures(env, data, scale),
+    }
+
+
+def memory_figures(env: dict[str, str], data: Dataset, scale: Scale) -> dict[str, Any]:
+    """Resident memory of one worker after a warm-up and after `memory_requests` more."""
+    script = load.random_get(MIXED_PATHS, 1, data.projects, data.board_token)
+    with load.serving("app.main:app", env) as api:
+        load.wrk(api, script, 2)
+        start = api.rss_mib()
+        served, samples, failed = 0, [start], 0
+        while served < scale.memory_requests:
+            run = load.wrk(api, script, scale.load_seconds)
+            served, failed = served + run.requests, failed + run.failed
+            samples.append(api.rss_mib())
+    return {
+        "requests": served,
+        "failed": failed,
+        "rss_start_mib": round(start, 1),
+        "rss_end_mib": round(samples[-1], 1),
+        "rss_max_mib": round(max(samples), 1),
+        "growth_percent": round(100 * (samples[-1] - start) / start, 1),
+    }
+
+
+def audit_figures(engine: Engine, repeat: int) -> dict[str, Any]:
+    with Session(engine) as session:
+        checked = verify_trail(session)
+    verify = time_verification(engine, 3)
+    return {
+        "entries": checked.entries_checked,
+        "intact": checked.intact,
+        "verify_seconds": round(statistics.median(verify), 2),
+        "audited_writes_per_second": round(audited_writes_per_second(engine, 8, 25 * repeat)),
+    }
+
+
+def lifecycle_figures(engine: Engine, data: Dataset) -> dict[str, Any]:
+    citygate = lifecycle.citygate_lifecycles(engine, data.lifecycle_project_ids)
+    spiff, state_bytes = lifecycle.spiff_lifecycles(engine, len(data.lifecycle_project_ids))
+    return {
+        "lifecycles": len(data.lifecycle_project_ids),
+        "citygate_ms": round(citygate, 2),
+        "spiffworkflow_ms": round(spiff, 2),
+        "spiffworkflow_state_bytes": state_bytes,
+    }
+
+
+def run(url: str, scale: Scale) -> dict[str, Any]:
+    ensure_exists(url)
+    engine = build_engine(url)
+    fresh_schema(engine)
+    started = time.perf_counter()
+    data = build(
+        engine,
+        projects=scale.projects,
+        cities=scale.cities,
+        queue=scale.queue,
+        lifecycles=scale.lifecycles,
+        audit=scale.audit,
+    )
+    floor_app.fill(engine, scale.projects)
+    figures: dict[str, Any] = {"build_seconds": round(time.perf_counter() - started, 1)}
+    print(f"  built in {figures['build_seconds']} s", flush=True)
+    figures |= http_figures(url, data, scale)
+    figures["lifecycle"] = lifecycle_figures(engine, data)
+    figures["portfolio"] = portfolio.measure(engine, scale.repeat)
+    figures["audit"] = audit_figures(engine, scale.repeat)
+    engine.dispose()
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", choices=sorted(SCALES), default="eu")
+    parser.add_argument("--databases", default="sqlite,postgresql", help="comma-separated")
+    parser.add_argument("--sqlite-url", default=DATABASES["sqlite"])
+    parser.add_argument("--postgres-url", default=DATABASES["postgresql"])
+    parser.add_argument("--output", type=Path, default=Path("var/bench-results.json"))
+    args = parser.parse_args()
+    scale = SCALES[args.scale]
+    urls = {"sqlite": args.sqlite_url, "postgresql": args.postgres_url}
+    results: dict[str, Any] = {
+        "taken_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": f"{platform.machine()}, {_cores()} cores, Python {platform.python_version()}",
+        "scale": {"name": args.scale, **asdict(scale)},
+        "databases": {},
+    }
+    for name in args.databases.split(","):
+        print(f"{name}: {make_url(urls[name]).render_as_string()}", flush=True)
+        results["databases"][name] = run(urls[name], scale)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(results, indent=2) + "\n")
+    print(table(results))
+    print(f"\nwritten to {args.output}")
+
+
+def _cores() -> int:
+    import os
+
+    return len(os.sched_getaffinity(0))
+
+
+if __name__ == "__main__":
+    main()

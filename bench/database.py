@@ -1,0 +1,38 @@
+"""The benchmark's databases: created when missing, emptied and migrated before each run."""
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+
+from app.models import metadata
+
+
+def ensure_exists(url: str) -> None:
+    """Create a PostgreSQL database of the benchmark's own when it is not there yet."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "postgresql":
+        return
+    server = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        exists = connection.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": parsed.database}
+        ).first()
+        if exists is None:
+            connection.execute(text(f'CREATE DATABASE "{parsed.database}"'))
+    server.dispose()
+
+
+def fresh_schema(engine: Engine) -> None:
+    """Drop everything and migrate to head: every run starts from the same empty schema."""
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        else:
+            metadata.drop_all(connection)
+            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        config = Config("alembic.ini")
+        config.attributes["configure_logger"] = False
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")

@@ -1,0 +1,89 @@
+"""The floor: a bare FastAPI + SQLModel service with nothing of citygate's in the request path.
+
+It reads one row by id and writes one UPDATE and one INSERT in a transaction, on the same
+database engine settings as citygate, so the ratio between them is what citygate's own
+work (authentication, authorization, read models, audit, events) costs.
+
+    BENCH_DATABASE_URL=... uvicorn bench.floor_app:app
+"""
+
+import os
+from collections.abc import Generator
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, HTTPException
+from sqlalchemy import Table, update
+from sqlalchemy.engine import Engine
+from sqlmodel import Field, Session, SQLModel
+
+from app.db import build_engine
+
+class FloorRow(SQLModel, table=True):
+    __tablename__ = "bench_floor_row"
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=200)
+    stage: str = Field(max_length=40)
+    city_id: int
+    updates: int = 0
+
+
+class FloorEvent(SQLModel, table=True):
+    __tablename__ = "bench_floor_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    row_id: int
+    occurred_at: datetime
+
+
+def fill(engine: Engine, rows: int) -> None:
+    """Create the floor's tables (outside citygate's migrations) with `rows` rows."""
+    tables: list[Table] = [FloorRow.__table__, FloorEvent.__table__]  # type: ignore[list-item]
+    for table in tables:
+        table.drop(engine, checkfirst=True)
+        table.create(engine)
+    with Session(engine) as session:
+        for offset in range(0, rows, 5_000):
+            session.add_all(
+                FloorRow(id=n, title=f"Row {n}", stage="pilot", city_id=n % 400 + 1)
+                for n in range(offset + 1, min(rows, offset + 5_000) + 1)
+            )
+            session.commit()
+
+
+engine = build_engine(os.environ.get("BENCH_DATABASE_URL", "sqlite:///var/bench.db"))
+app = FastAPI(title="floor")
+
+
+def session() -> Generator[Session, None, None]:
+    with Session(engine) as db:
+        yield db
+
+
+SessionDep = Annotated[Session, Depends(session)]
+
+
+@app.get("/health")
+def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@app.get("/rows/{row_id}")
+def read_row(row_id: int, db: SessionDep) -> FloorRow:
+    row = db.get(FloorRow, row_id)
+    if row is None:
+        raise HTTPException(404)
+    return row
+
+
+@app.post("/rows/{row_id}/events", status_code=201)
+def write_row(row_id: int, db: SessionDep) -> FloorEvent:
+    db.execute(
+        update(FloorRow).where(FloorRow.id == row_id).values(updates=FloorRow.updates + 1)  # type: ignore[arg-type]
+    )
+    event = FloorEvent(row_id=row_id, occurred_at=datetime.now(UTC))
+    db.add(event)
+    db.commit()
+    db.refresh(event)
+    return event

@@ -1,0 +1,103 @@
+"""The default lifecycle driven to completion: citygate's service layer against SpiffWorkflow.
+
+Both run the same six decisions (go, hold, resume, go, go, go: four gates and one rework
+loop) and both load their state from the database before each decision and commit it
+after. citygate fires the workflow through `apply_move`, the function gate decisions
+use, which also writes the stage history, the audit entry and the outbox event.
+SpiffWorkflow runs `bench/lifecycle.bpmn` and stores its serialised workflow.
+"""
+
+import time
+from pathlib import Path
+
+from sqlalchemy import Column, Engine, Integer, MetaData, Table, Text, insert, select, update
+from sqlmodel import Session
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.parser import BpmnParser
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.util.task import TaskState
+
+from app.auth.principal import SYSTEM
+from app.lifecycle import get_registry
+from app.projects.models import Project
+from app.projects.moves import apply_move
+from app.projects.service import engine_of
+
+BPMN = Path(__file__).with_name("lifecycle.bpmn")
+# (citygate trigger, the BPMN task's decision) for each step of the lifecycle.
+STEPS = (
+    ("advance", "go"),
+    ("hold", "hold"),
+    ("resume", "resume"),
+    ("advance", "go"),
+    ("advance", "go"),
+    ("advance", "go"),
+)
+
+spiff_metadata = MetaData()
+spiff_instance = Table(
+    "bench_spiff_instance",
+    spiff_metadata,
+    Column("id", Integer, primary_key=True),
+    Column("state", Text, nullable=False),
+)
+
+
+def citygate_lifecycles(engine: Engine, project_ids: list[int]) -> float:
+    """Milliseconds per lifecycle through citygate's service layer."""
+    registry = get_registry()
+    started = time.perf_counter()
+    for project_id in project_ids:
+        for trigger, _ in STEPS:
+            with Session(engine) as session:
+                project = session.get(Project, project_id)
+                assert project is not None
+                apply_move(
+                    session,
+                    project=project,
+                    trigger=trigger,
+                    reason="benchmark",
+                    engine=engine_of(project, registry),
+                    actor=SYSTEM,
+                )
+                session.commit()
+        with Session(engine) as session:
+            finished = session.get(Project, project_id)
+            assert finished is not None and finished.stage == "adopted", finished
+    return (time.perf_counter() - started) * 1000 / len(project_ids)
+
+
+def spiff_lifecycles(engine: Engine, runs: int) -> tuple[float, int]:
+    """Milliseconds per lifecycle in SpiffWorkflow, and the stored state's size in bytes."""
+    parser = BpmnParser()
+    parser.add_bpmn_file(str(BPMN))
+    spec = parser.get_spec("citygate_lifecycle")
+    serializer = BpmnWorkflowSerializer()
+    spiff_metadata.drop_all(engine)
+    spiff_metadata.create_all(engine)
+    # Instances start untimed, as citygate's projects exist before their first gate.
+    with engine.begin() as connection:
+        first = BpmnWorkflow(spec)
+        first.do_engine_steps()
+        initial = serializer.serialize_json(first)
+        connection.execute(insert(spiff_instance), [{"id": n, "state": initial} for n in range(1, runs + 1)])
+    started = time.perf_counter()
+    size = 0
+    for instance in range(1, runs + 1):
+        for _, decision in STEPS:
+            with engine.begin() as connection:
+                state = connection.execute(
+                    select(spiff_instance.c.state).where(spiff_instance.c.id == instance)
+                ).scalar_one()
+                workflow = serializer.deserialize_json(state)
+                task = workflow.get_tasks(state=TaskState.READY, manual=True)[0]
+                task.data["decision"] = decision
+                task.run()
+                workflow.do_engine_steps()
+                state = serializer.serialize_json(workflow)
+                connection.execute(
+                    update(spiff_instance).where(spiff_instance.c.id == instance).values(state=state)
+                )
+        size = len(state)
+        assert workflow.is_completed()
+    return (time.perf_counter() - started) * 1000 / runs, size

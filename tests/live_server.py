@@ -1,0 +1,47 @@
+"""A real server on loopback against a database of its own, with real commits, so that
+concurrent requests really meet on the database's locks and the server's thread pool."""
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+import uvicorn
+from alembic import command
+
+from app.config import get_settings
+from app.db import build_engine, get_engine
+from app.main import create_app
+from tests.conftest import alembic_config
+
+
+@pytest.fixture
+def live_server(empty_database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    engine = build_engine(empty_database_url)
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "head")
+    engine.dispose()
+    monkeypatch.setenv("DATABASE_URL", empty_database_url)
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        get_engine().dispose()
+        get_engine.cache_clear()
+        monkeypatch.delenv("DATABASE_URL")
+        get_settings.cache_clear()
