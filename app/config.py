@@ -17,6 +17,9 @@ class Settings(BaseSettings):
     # The embedded default: a SQLite file, so that nothing else has to be installed.
     database_url: str = "sqlite:///./var/citygate.db"
     database_echo: bool = False
+    # Requests handled at once per worker; the rest wait their turn in the event loop.
+    # Kept below the thread pool's 40 threads and within the connection pool (below).
+    max_concurrent_requests: int = Field(default=30, ge=1, le=39)
     redis_url: str = "redis://127.0.0.1:6379/0"
     workflows_dir: Path = DEFINITIONS_DIR
     default_workflow: str = "default"

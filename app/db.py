@@ -23,11 +23,13 @@ _READ_ONLY = "citygate_read_only"
 def build_engine(url: str, *, echo: bool = False) -> Engine:
     """Create an engine; SQLite gets real transactions, foreign keys and WAL."""
     parsed = make_url(url)
+    # Room for a connection per request the admission middleware lets in at once.
+    pool = {"pool_size": 10, "max_overflow": 30}
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, echo=echo, pool_pre_ping=True)
+        return create_engine(url, echo=echo, pool_pre_ping=True, **pool)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False})
+    engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False}, **pool)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -59,10 +61,14 @@ def get_engine() -> Engine:
     return build_engine(settings.database_url, echo=settings.database_echo)
 
 
-@lru_cache
 def get_read_engine() -> Engine:
     """The same engine and pool, for transactions that only read."""
-    return get_engine().execution_options(**{_READ_ONLY: True})
+    return _reading(get_engine())
+
+
+@lru_cache(maxsize=4)
+def _reading(engine: Engine) -> Engine:
+    return engine.execution_options(**{_READ_ONLY: True})
 
 
 def get_session() -> Generator[Session, None, None]:

@@ -2,6 +2,7 @@
 
 from fastapi import Depends, FastAPI
 
+from app.admission import AdmissionMiddleware
 from app.audit.router import router as audit_router
 from app.auth.dependencies import get_principal
 from app.deliverables.router import router as deliverables_router
@@ -17,7 +18,6 @@ from app.portfolio.router import router as portfolio_router
 from app.privacy.router import router as privacy_router
 from app.projects.router import router as projects_router
 from app.reference.router import router as reference_router
-from app.single_writer import SingleWriterMiddleware
 from app.request_context import RequestIdMiddleware
 from app.workflows_api.router import router as workflows_router
 
@@ -46,7 +46,7 @@ def create_app() -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(IdempotencyMiddleware)
     # Outside idempotency: claiming a key is a write too.
-    app.add_middleware(SingleWriterMiddleware)
+    app.add_middleware(AdmissionMiddleware)
     app.add_middleware(RequestIdMiddleware)
     app.include_router(health_router)
     app.include_router(reference_router)
