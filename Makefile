@@ -9,7 +9,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 # The PostgreSQL pass of the suite; override to point at another server.
 TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: install run migrate demo test test-sqlite test-postgres lint typecheck check-migrations lock clean
+.PHONY: install run migrate demo test test-sqlite test-postgres lint typecheck check-migrations lock clean bench
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,12 @@ check-migrations: $(STAMP)
 	DATABASE_URL=sqlite:///var/migrations-check.db $(BIN)/alembic check
 
 test: lint typecheck check-migrations test-sqlite test-postgres
+
+# The benchmark (bench/README.md); BENCH_ARGS="--scale small" for the quick table.
+BENCH_ARGS ?=
+bench: $(STAMP)
+	command -v wrk >/dev/null || apt-get install -y wrk
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 # Re-pin after changing dependencies in pyproject.toml.
 lock:

@@ -25,7 +25,7 @@ from app.audit.service import verify_trail
 from app.db import build_engine
 from bench import floor_app, lifecycle, load, portfolio
 from bench.audit_chain import audited_writes_per_second, time_verification
-from bench.database import ensure_exists, fresh_schema
+from bench.database import ensure_empty, fresh_schema
 from bench.dataset import Dataset, build
 from bench.report import table
 
@@ -43,7 +43,7 @@ class Scale:
 
 
 SCALES = {
-    "small": Scale(2_000, 40, 4_000, 20, 2_000, 3, 5_000, 10),
+    "small": Scale(2_000, 40, 3_000, 20, 2_000, 2, 3_000, 10),
     "eu": Scale(100_000, 400, 20_000, 200, 100_000, 10, 100_000, 20),
 }
 DATABASES = {
@@ -136,7 +136,7 @@ def lifecycle_figures(engine: Engine, data: Dataset) -> dict[str, Any]:
 
 
 def run(url: str, scale: Scale) -> dict[str, Any]:
-    ensure_exists(url)
+    ensure_empty(url)
     engine = build_engine(url)
     fresh_schema(engine)
     started = time.perf_counter()

@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from app.audit.chain import content_of, entry_hash
-from app.audit.models import GENESIS_HASH, AuditEntry, AuditHead
+from app.audit.models import GENESIS_HASH, AuditEntry
 from app.audit.recorder import record
 from app.audit.service import verify_trail
 from app.auth.principal import SYSTEM

@@ -1,5 +1,7 @@
 """The benchmark's databases: created when missing, emptied and migrated before each run."""
 
+from pathlib import Path
+
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, text
@@ -8,10 +10,12 @@ from sqlalchemy.engine import make_url
 from app.models import metadata
 
 
-def ensure_exists(url: str) -> None:
-    """Create a PostgreSQL database of the benchmark's own when it is not there yet."""
+def ensure_empty(url: str) -> None:
+    """Start a SQLite file afresh; create a PostgreSQL database when it is not there yet."""
     parsed = make_url(url)
-    if parsed.get_backend_name() != "postgresql":
+    if parsed.get_backend_name() == "sqlite" and parsed.database:
+        for suffix in ("", "-wal", "-shm"):
+            Path(parsed.database + suffix).unlink(missing_ok=True)
         return
     server = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with server.connect() as connection:

@@ -71,9 +71,12 @@ def build(
         board, token = _board(connection)
         lead = _person(connection, Role.PROJECT_LEAD, city_ids[0])
         for offset in range(0, projects, BATCH):
-            rows = [_project(rng, n, city_ids) for n in range(offset, min(projects, offset + BATCH))]
+            numbers = range(offset, min(projects, offset + BATCH))
+            rows = [_project(rng, n, city_ids) for n in numbers]
             _write_portfolio(connection, rng, rows, board, lead)
-        queued = [_project(rng, n, city_ids, stage="idea") for n in range(projects, projects + queue)]
+        queued = [
+            _project(rng, n, city_ids, stage="idea") for n in range(projects, projects + queue)
+        ]
         lifecycle = [
             _project(rng, n, city_ids, stage="idea")
             for n in range(projects + queue, projects + queue + lifecycles)
@@ -110,7 +113,8 @@ def _cities(connection: Connection, wanted: int) -> list[int]:
     ]
     if extra:
         connection.execute(insert(City), extra)
-    return list(connection.execute(select(col(City.id)).order_by(col(City.id))).scalars())
+    found = connection.execute(select(col(City.id)).order_by(col(City.id))).scalars()
+    return [int(city_id) for city_id in found if city_id is not None]
 
 
 def _person(connection: Connection, role: Role, city_id: int | None, chair: bool = False) -> str:
@@ -142,7 +146,7 @@ def _board(connection: Connection) -> tuple[list[tuple[int, str]], str]:
     rows = connection.execute(
         select(col(Person.id), col(Person.pseudonym)).order_by(col(Person.id))
     ).all()
-    members = [(row[0], row[1]) for row in rows]
+    members = [(row[0], row[1]) for row in rows if row[0] is not None]
     # The last member votes in the benchmark: a fresh token for it.
     clear = tokens.new_token()
     connection.execute(
@@ -247,20 +251,21 @@ def _write_portfolio(
             factors.append({"project_id": r["id"], "category_code": "financing",
                             "kind": "bottleneck", "label": "No OPEX after the pilot"})  # fmt: skip
         for name in ("Residents reached", "Hours saved"):
-            kpis.append({"project_id": r["id"], "name": name, "unit": "count", "baseline": 10.0,
-                         "target": 100.0, "direction": "increase", "created_at": START})  # fmt: skip
+            kpis.append({"project_id": r["id"], "name": name, "unit": "count",
+                         "baseline": 10.0, "target": 100.0, "direction": "increase",
+                         "created_at": START})  # fmt: skip
     _write_projects(connection, rng, [{k: v for k, v in r.items() if k != "reached"} for r in rows])
     # The creation rows are written with the projects; the moves follow them.
     connection.execute(insert(StageHistory), history)
     if factors:
         connection.execute(insert(ProjectFactor), factors)
     kpi_ids = connection.execute(insert(Kpi).returning(col(Kpi.id), col(Kpi.project_id)), kpis)
-    reached = {r["id"]: r["reached"] for r in rows}
+    reached_by_id = {r["id"]: r["reached"] for r in rows}
     measurements = [
         {"kpi_id": kpi_id, "value": 10.0 + 20 * step, "measured_on": date(2025, 1, 1),
          "source": "sensor export", "stage": FORWARD[step], "recorded_at": START}
         for kpi_id, project_id in kpi_ids
-        for step in range(reached[project_id] + 1)
+        for step in range(reached_by_id[project_id] + 1)
     ]  # fmt: skip
     connection.execute(insert(KpiMeasurement), measurements)
     connection.execute(insert(ChecklistAnswer), _answers(rows))
@@ -292,7 +297,16 @@ def _review(
         "status": "decided" if decided else "open",
         "submitted_by_pseudonym": lead,
         "submitted_at": moment - timedelta(days=14),
-        "criteria": [{"id": "city_involved", "met": True}],
+        "criteria": [
+            {
+                "id": "city_involved",
+                "label": "The city is involved",
+                "must_meet": True,
+                "weight": 0,
+                "passed": True,
+                "reason": "The city leads the project.",
+            }
+        ],
         "score": 6,
         "max_score": 8,
         "quorum": 3,
@@ -320,12 +334,13 @@ def _answers(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def _queue_reviews(
     connection: Connection, queued: list[dict[str, Any]], voters: list[tuple[int, str]], lead: str
 ) -> int:
-    """Open idea-gate reviews with two of the three Go votes the rule needs; returns the first id."""
+    """Open idea-gate reviews with two of the three Go votes the rule needs; the first id."""
     ids: list[int] = []
     for part in _chunks(queued):
-        reviews = [_review(r["id"], 0, START + timedelta(days=30), lead, decided=False) for r in part]
+        submitted = START + timedelta(days=30)
+        reviews = [_review(r["id"], 0, submitted, lead, decided=False) for r in part]
         returning = insert(GateReview).returning(col(GateReview.id), sort_by_parameter_order=True)
-        ids += connection.execute(returning, reviews).scalars()
+        ids += [int(i) for i in connection.execute(returning, reviews).scalars() if i is not None]
     connection.execute(
         insert(GateVote),
         [

@@ -1,7 +1,7 @@
 """The floor: a bare FastAPI + SQLModel service with nothing of citygate's in the request path.
 
-It reads one row by id and writes one UPDATE and one INSERT in a transaction, on the same
-database engine settings as citygate, so the ratio between them is what citygate's own
+It reads one row by id and writes one UPDATE and one INSERT in a transaction, with the same
+connection pool as citygate, so the ratio between them is what citygate's own
 work (authentication, authorization, read models, audit, events) costs.
 
     BENCH_DATABASE_URL=... uvicorn bench.floor_app:app
@@ -13,11 +13,10 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, HTTPException
-from sqlalchemy import Table, update
+from sqlalchemy import update
 from sqlalchemy.engine import Engine
-from sqlmodel import Field, Session, SQLModel
+from sqlmodel import Field, Session, SQLModel, create_engine
 
-from app.db import build_engine
 
 class FloorRow(SQLModel, table=True):
     __tablename__ = "bench_floor_row"
@@ -39,7 +38,7 @@ class FloorEvent(SQLModel, table=True):
 
 def fill(engine: Engine, rows: int) -> None:
     """Create the floor's tables (outside citygate's migrations) with `rows` rows."""
-    tables: list[Table] = [FloorRow.__table__, FloorEvent.__table__]  # type: ignore[list-item]
+    tables = [SQLModel.metadata.tables[name] for name in ("bench_floor_row", "bench_floor_event")]
     for table in tables:
         table.drop(engine, checkfirst=True)
         table.create(engine)
@@ -52,7 +51,10 @@ def fill(engine: Engine, rows: int) -> None:
             session.commit()
 
 
-engine = build_engine(os.environ.get("BENCH_DATABASE_URL", "sqlite:///var/bench.db"))
+# A plain engine with citygate's pool size: the driver's own transaction handling.
+engine = create_engine(
+    os.environ.get("BENCH_DATABASE_URL", "sqlite:///var/bench.db"), pool_size=10, max_overflow=30
+)
 app = FastAPI(title="floor")
 
 

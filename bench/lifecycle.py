@@ -10,12 +10,12 @@ SpiffWorkflow runs `bench/lifecycle.bpmn` and stores its serialised workflow.
 import time
 from pathlib import Path
 
-from sqlalchemy import Column, Engine, Integer, MetaData, Table, Text, insert, select, update
-from sqlmodel import Session
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.parser import BpmnParser
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import Column, Engine, Integer, MetaData, Table, Text, insert, select, update
+from sqlmodel import Session
 
 from app.auth.principal import SYSTEM
 from app.lifecycle import get_registry
@@ -63,7 +63,8 @@ def citygate_lifecycles(engine: Engine, project_ids: list[int]) -> float:
                 session.commit()
         with Session(engine) as session:
             finished = session.get(Project, project_id)
-            assert finished is not None and finished.stage == "adopted", finished
+            assert finished is not None
+            assert finished.stage == "adopted", finished.stage
     return (time.perf_counter() - started) * 1000 / len(project_ids)
 
 
@@ -80,7 +81,8 @@ def spiff_lifecycles(engine: Engine, runs: int) -> tuple[float, int]:
         first = BpmnWorkflow(spec)
         first.do_engine_steps()
         initial = serializer.serialize_json(first)
-        connection.execute(insert(spiff_instance), [{"id": n, "state": initial} for n in range(1, runs + 1)])
+        instances = [{"id": n, "state": initial} for n in range(1, runs + 1)]
+        connection.execute(insert(spiff_instance), instances)
     started = time.perf_counter()
     size = 0
     for instance in range(1, runs + 1):
@@ -95,9 +97,8 @@ def spiff_lifecycles(engine: Engine, runs: int) -> tuple[float, int]:
                 task.run()
                 workflow.do_engine_steps()
                 state = serializer.serialize_json(workflow)
-                connection.execute(
-                    update(spiff_instance).where(spiff_instance.c.id == instance).values(state=state)
-                )
+                stored = update(spiff_instance).where(spiff_instance.c.id == instance)
+                connection.execute(stored.values(state=state))
         size = len(state)
         assert workflow.is_completed()
     return (time.perf_counter() - started) * 1000 / runs, size

@@ -115,7 +115,9 @@ def parse(output: str) -> Load:
         scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[match.group(2)]
         return float(match.group(1)) * scale
 
-    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
     socket_errors = sum(int(n) for n in errors.groups()) if errors else 0
     return Load(
         requests=int(number(r"(\d+) requests in")),

@@ -68,7 +68,11 @@ def readiness_of(
         return None
     transition, gate = ahead
     evidence = evidence_for(session, project, workflow, catalogues)
-    if any(c.kind == "reuse_considered" for c in gate.should_meet + gate.must_meet):
+    # The search only names the closest project to a lead who has not yet said which
+    # were considered; once that is said, the criterion passes without it.
+    if not project.reuse_considered and any(
+        c.kind == "reuse_considered" for c in gate.should_meet + gate.must_meet
+    ):
         found = similar_to_project(session, project=project, limit=3)
         evidence = replace(evidence, similar=tuple((s.title, s.city, s.score) for s in found))
     return transition, gate, evaluate(gate, evidence)

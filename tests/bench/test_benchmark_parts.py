@@ -1,0 +1,70 @@
+"""The benchmark's parts work on a real server and database: its dataset is one citygate
+serves and decides on, both lifecycles run to the end, and wrk's report is read right.
+Figures themselves are never asserted here."""
+
+import httpx
+from sqlmodel import Session
+
+from app.audit.service import verify_trail
+from app.db import get_engine
+from bench import lifecycle
+from bench.dataset import build
+from bench.load import parse
+from tests.live_server import live_server  # noqa: F401  (a fixture)
+
+WRK_OUTPUT = """Running 10s test @ http://127.0.0.1:8000
+  2 threads and 32 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency    36.11ms   12.02ms 201.88ms   88.46ms
+  Latency Distribution
+     50%   33.95ms
+     75%   40.12ms
+     90%   49.87ms
+     99%    1.20s
+  8841 requests in 10.01s, 3.11MB read
+  Non-2xx or 3xx responses: 12
+Requests/sec:    883.41
+Transfer/sec:    318.10KB
+"""
+
+
+def test_wrk_report_is_read() -> None:
+    load = parse(WRK_OUTPUT)
+
+    assert (load.requests, load.per_second, load.failed) == (8841, 883.41, 12)
+    assert (load.p50_ms, load.p99_ms) == (33.95, 1200.0)
+
+
+def test_dataset_is_served_and_decided_on(live_server: str) -> None:  # noqa: F811
+    engine = get_engine()
+    data = build(engine, projects=40, cities=5, queue=4, lifecycles=2, audit=30)
+    board = {"Authorization": f"Bearer {data.board_token}"}
+
+    with httpx.Client(base_url=live_server, headers=board, timeout=30) as api:
+        assert api.get("/projects/1").status_code == 200
+        listed = api.get("/projects", params={"page_size": 100})
+        review = api.get(f"/reviews/{data.queue_first}")
+        vote = {"decision": "go", "rationale": "Meets every criterion."}
+        decided = api.post(f"/reviews/{data.queue_last}/votes", json=vote)
+
+    assert listed.json()["total"] == 40 + 4 + 2
+    assert review.status_code == 200
+    assert review.json()["status"] == "open"
+    assert decided.status_code == 200, decided.text
+    assert decided.json()["decision"] == "go"
+    with Session(engine) as session:
+        trail = verify_trail(session)
+    assert trail.intact
+    assert trail.entries_checked > 30
+
+
+def test_both_lifecycles_run_to_the_end(live_server: str) -> None:  # noqa: F811
+    engine = get_engine()
+    data = build(engine, projects=5, cities=2, queue=1, lifecycles=3, audit=0)
+
+    citygate_ms = lifecycle.citygate_lifecycles(engine, data.lifecycle_project_ids)
+    spiff_ms, state_bytes = lifecycle.spiff_lifecycles(engine, 3)
+
+    assert citygate_ms > 0
+    assert spiff_ms > 0
+    assert state_bytes > 1_000  # the serialised workflow, stored after every gate
