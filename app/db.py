@@ -1,6 +1,6 @@
 """Engine, sessions and the metadata naming convention shared by every table."""
 
-from collections.abc import Generator, Iterator
+from collections.abc import AsyncGenerator, Generator, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
@@ -71,7 +71,16 @@ def _reading(engine: Engine) -> Engine:
     return engine.execution_options(**{_READ_ONLY: True})
 
 
-def get_session() -> Generator[Session, None, None]:
+def request_sessions() -> Generator[Session, None, None]:
+    """A session for the current request, outside FastAPI's dependencies (middleware)."""
+    with Session(get_read_engine() if reads_only.get() else get_engine()) as session:
+        yield session
+
+
+async def get_session() -> AsyncGenerator[Session, None]:
+    """The request's session. Opening one does no I/O, so this runs in the event loop:
+    a request takes two fewer trips through the thread pool. Closing it returns the
+    connection to the pool (a rollback of what was left uncommitted)."""
     with Session(get_read_engine() if reads_only.get() else get_engine()) as session:
         yield session
 

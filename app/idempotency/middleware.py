@@ -20,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.clock import as_utc, utcnow
-from app.db import get_session
+from app.db import get_session, request_sessions
 from app.idempotency.models import IdempotencyRecord
 
 KEEP_FOR = timedelta(hours=24)
@@ -124,7 +124,7 @@ SessionFactory = Callable[[], Generator[Session, None, None]]
 def _session_factory(scope: Scope) -> SessionFactory:
     # The app's own session dependency (tests override it), so keys live beside the data.
     overrides = getattr(scope.get("app"), "dependency_overrides", {})
-    factory: SessionFactory = overrides.get(get_session, get_session)
+    factory: SessionFactory = overrides.get(get_session, request_sessions)
     return factory
 
 

@@ -2,7 +2,11 @@
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
+from sqlalchemy import bindparam
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, delete, select
 
 from app.people.models import ApiToken, Person, PersonRole, Role
@@ -43,13 +47,56 @@ def list_people(session: Session) -> list[Person]:
     return list(session.exec(select(Person).order_by(col(Person.id))))
 
 
-def token_by_digest(session: Session, token_digest: str) -> tuple[ApiToken, Person] | None:
-    row = session.exec(
-        select(ApiToken, Person)
-        .join(Person, col(Person.id) == col(ApiToken.person_id))
-        .where(ApiToken.token_hash == token_digest)
-    ).first()
-    return None if row is None else (row[0], row[1])
+@dataclass(frozen=True)
+class Credential:
+    """What a bearer token tells about its holder."""
+
+    revoked_at: datetime | None
+    expires_at: datetime
+    person_id: int
+    pseudonym: str
+    city_id: int | None
+    board_chair: bool
+    erased_at: datetime | None
+    roles: tuple[Role, ...]
+
+
+# Built once and read as plain rows: every authenticated request runs it.
+CREDENTIAL_QUERY = (
+    sa_select(
+        col(ApiToken.revoked_at),
+        col(ApiToken.expires_at),
+        col(Person.id),
+        col(Person.pseudonym),
+        col(Person.city_id),
+        col(Person.board_chair),
+        col(Person.erased_at),
+        col(PersonRole.role),
+    )
+    .join(Person, col(Person.id) == col(ApiToken.person_id))
+    .outerjoin(PersonRole, col(PersonRole.person_id) == col(Person.id))
+    .where(col(ApiToken.token_hash) == bindparam("digest"))
+    .order_by(col(PersonRole.role))
+)
+
+
+def credential_by_digest(session: Session, token_digest: str) -> Credential | None:
+    """The token and its holder with their roles, in one query."""
+    rows = session.connection().execute(CREDENTIAL_QUERY, {"digest": token_digest}).all()
+    person_id = rows[0][2] if rows else None
+    if person_id is None:
+        return None
+    first = rows[0]
+    return Credential(
+        revoked_at=first[0],
+        expires_at=first[1],
+        person_id=person_id,
+        pseudonym=first[3],
+        city_id=first[4],
+        board_chair=first[5],
+        erased_at=first[6],
+        roles=tuple(Role(row[7]) for row in rows if row[7] is not None),
+    )
 
 
 def get_token(session: Session, token_id: int) -> ApiToken | None:

@@ -1,10 +1,24 @@
-"""Queries on projects; never commits. Child rows load in one query per kind, never per row."""
+"""Queries on projects; never commits. Child rows load in one query, never one per row."""
 
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import (
+    BindParameter,
+    CompoundSelect,
+    Integer,
+    String,
+    bindparam,
+    cast,
+    func,
+    literal_column,
+    null,
+    or_,
+    union_all,
+)
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, delete, select
 
 from app.projects.models import (
@@ -16,13 +30,20 @@ from app.projects.models import (
 )
 
 
+@dataclass(frozen=True)
+class FactorLink:
+    category_code: str
+    kind: str
+    label: str
+
+
 @dataclass
 class ProjectLinks:
     """The rows that hang off a project and show in its read model."""
 
     theme_codes: list[str] = field(default_factory=list)
     partner_city_ids: list[int] = field(default_factory=list)
-    factors: list[ProjectFactor] = field(default_factory=list)
+    factors: list[FactorLink] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -38,31 +59,59 @@ def get(session: Session, project_id: int, *, for_update: bool = False) -> Proje
     return session.get(Project, project_id, with_for_update=for_update)
 
 
+def _links_query() -> CompoundSelect[Any]:
+    ids: BindParameter[list[int]] = bindparam("ids", expanding=True)
+    text, number = null().cast(String), literal_column("0", Integer)
+    themes = sa_select(
+        literal_column("'theme'", String),
+        col(ProjectTheme.project_id),
+        col(ProjectTheme.theme_code),
+        text,
+        text,
+        number,
+    ).where(col(ProjectTheme.project_id).in_(ids))
+    partners = sa_select(
+        literal_column("'partner'", String),
+        col(ProjectPartnerCity.project_id),
+        cast(col(ProjectPartnerCity.city_id), String),
+        text,
+        text,
+        number,
+    ).where(col(ProjectPartnerCity.project_id).in_(ids))
+    tags = sa_select(
+        literal_column("'factor'", String),
+        col(ProjectFactor.project_id),
+        col(ProjectFactor.category_code),
+        col(ProjectFactor.kind),
+        col(ProjectFactor.label),
+        col(ProjectFactor.id),
+    ).where(col(ProjectFactor.project_id).in_(ids))
+    return union_all(themes, partners, tags)
+
+
+# Built once: every project read runs it, and building it cost more than running it.
+LINKS = _links_query()
+
+
 def links_for(session: Session, project_ids: Sequence[int]) -> dict[int, ProjectLinks]:
+    """Themes, partner cities and factor tags of the projects, in one round trip."""
     links: dict[int, ProjectLinks] = defaultdict(ProjectLinks)
     if not project_ids:
         return links
-    themes = session.exec(
-        select(ProjectTheme)
-        .where(col(ProjectTheme.project_id).in_(project_ids))
-        .order_by(col(ProjectTheme.theme_code))
-    )
-    for theme in themes:
-        links[theme.project_id].theme_codes.append(theme.theme_code)
-    partners = session.exec(
-        select(ProjectPartnerCity)
-        .where(col(ProjectPartnerCity.project_id).in_(project_ids))
-        .order_by(col(ProjectPartnerCity.city_id))
-    )
-    for partner in partners:
-        links[partner.project_id].partner_city_ids.append(partner.city_id)
-    factors = session.exec(
-        select(ProjectFactor)
-        .where(col(ProjectFactor.project_id).in_(project_ids))
-        .order_by(col(ProjectFactor.id))
-    )
-    for factor in factors:
-        links[factor.project_id].factors.append(factor)
+    rows = session.connection().execute(LINKS, {"ids": list(project_ids)}).all()
+    factors: list[tuple[int, int, FactorLink]] = []
+    for kind, project_id, first, second, third, order in rows:
+        if kind == "theme":
+            links[project_id].theme_codes.append(first)
+        elif kind == "partner":
+            links[project_id].partner_city_ids.append(int(first))
+        else:
+            factors.append((order, project_id, FactorLink(first, second, third)))
+    for link in links.values():
+        link.theme_codes.sort()
+        link.partner_city_ids.sort()
+    for _, project_id, factor in sorted(factors, key=lambda f: f[0]):
+        links[project_id].factors.append(factor)
     return links
 
 
