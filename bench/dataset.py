@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, update
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from app.audit.models import AuditEntry, AuditHead
 from app.auth import tokens
@@ -22,6 +22,7 @@ from app.kpis.models import Kpi, KpiMeasurement
 from app.people.models import ApiToken, Person, PersonRole, Role, new_pseudonym
 from app.portfolio.models import ProjectTerm
 from app.portfolio.similarity import Document, weighted_terms
+from app.portfolio.tallies import recount
 from app.privacy.models import ChecklistAnswer
 from app.projects.models import Project, ProjectFactor, ProjectTheme, StageHistory
 from app.reference.models import City
@@ -91,6 +92,10 @@ def build(
                 .where(col(AuditHead.id) == 1)
                 .values(last_seq=batch[-1]["seq"], last_hash=batch[-1]["hash"])
             )
+    # The history went in directly: count the pipeline's tallies as a bulk load must.
+    with Session(engine) as session:
+        recount(session)
+        session.commit()
     return Dataset(
         projects=projects,
         board_token=token,

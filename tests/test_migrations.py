@@ -41,3 +41,41 @@ def test_models_match_the_migrated_schema(engine: Engine) -> None:
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, metadata) == []
+
+
+def test_tallies_count_the_history_already_there(empty_engine: Engine) -> None:
+    with empty_engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "0007")
+        connection.execute(
+            text(
+                "INSERT INTO project (id, city_id, title, problem_statement, intended_result,"
+                " ecosystem_partners, funding_sources, stage, workflow_name, workflow_version,"
+                " version, created_at, updated_at, stage_entered_at) VALUES (1, 1, 'Hub',"
+                " 'p', 'r', '[]', '[]', 'evaluation', 'default', 1, 1, :t0, :t0, :t2)"
+            ),
+            {"t0": "2026-01-01 00:00:00", "t2": "2026-01-31 12:00:00"},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO stage_history (project_id, from_stage, to_stage, trigger,"
+                " occurred_at) VALUES (1, NULL, 'idea', 'create', '2026-01-01 00:00:00'),"
+                " (1, 'idea', 'pilot', 'advance', '2026-01-11 06:00:00'),"
+                " (1, 'pilot', 'evaluation', 'advance', '2026-01-31 12:00:00')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO gate_review (project_id, gate, workflow_version, from_stage,"
+                " to_stage, status, submitted_by_pseudonym, submitted_at, criteria, score,"
+                " max_score, quorum, majority, decision, decided_at, version) VALUES (1,"
+                " 'idea_to_pilot', 1, 'idea', 'pilot', 'decided', 'x', '2026-01-04 00:00:00',"
+                " '[]', 0, 0, 3, 0.5, 'go', '2026-01-11 06:00:00', 1)"
+            )
+        )
+        command.upgrade(alembic_config(connection), "head")
+        stays = connection.execute(text("SELECT stage, days, stays FROM stay_tally")).all()
+        decided = connection.execute(text("SELECT * FROM decision_tally")).all()
+
+    # Finished stays only, in whole days: idea 10.25 days, pilot 20.25; evaluation runs on.
+    assert sorted(tuple(row) for row in stays) == [("idea", 10, 1), ("pilot", 20, 1)]
+    assert [tuple(row) for row in decided] == [("idea_to_pilot", "go", 7, 1)]

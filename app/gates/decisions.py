@@ -21,6 +21,7 @@ from app.gates.errors import ReviewDecided
 from app.gates.models import GateCondition, GateReview, GateVote, ReviewStatus
 from app.gates.schemas import ChairDecisionCreate, ConditionTerms, VoteCreate
 from app.outbox.writer import emit
+from app.portfolio.tallies import count_decision
 from app.projects import repository as projects
 from app.projects.models import Project
 from app.projects.moves import ADVANCE_TRIGGER, apply_move
@@ -190,6 +191,13 @@ def _decide(
     review.status = ReviewStatus.DECIDED.value
     review.decision = decision.value
     review.decided_at = utcnow()
+    count_decision(
+        session,
+        gate=review.gate,
+        decision=decision.value,
+        submitted=review.submitted_at,
+        decided=review.decided_at,
+    )
     review.decided_by = decided_by
     review.decision_reason = reason
     review.version += 1

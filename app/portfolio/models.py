@@ -1,4 +1,5 @@
-"""The term index behind similar-project search."""
+"""Read models of the portfolio: the term index behind similar-project search and the
+tallies behind the pipeline."""
 
 from sqlmodel import Field, SQLModel
 
@@ -13,3 +14,27 @@ class ProjectTerm(SQLModel, table=True):
     project_id: int = Field(foreign_key="project.id", primary_key=True, ondelete="CASCADE")
     term: str = Field(primary_key=True, max_length=40, index=True)
     weight: float
+
+
+class StayTally(SQLModel, table=True):
+    """How many finished stays in a stage lasted a given number of whole days.
+
+    Written with every move, so the pipeline's medians come from a few hundred counts
+    instead of the whole stage history."""
+
+    __tablename__ = "stay_tally"
+
+    stage: str = Field(primary_key=True, max_length=40)
+    days: int = Field(primary_key=True)
+    stays: int
+
+
+class DecisionTally(SQLModel, table=True):
+    """How many gate decisions of a kind came a given number of whole days after submission."""
+
+    __tablename__ = "decision_tally"
+
+    gate: str = Field(primary_key=True, max_length=60)
+    decision: str = Field(primary_key=True, max_length=10)
+    days: int = Field(primary_key=True)
+    decisions: int

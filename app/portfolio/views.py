@@ -1,7 +1,6 @@
 """Matrix, pipeline, bottlenecks and gaps: a few grouped queries each, never one per row."""
 
-import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date, datetime
 
 from sqlalchemy import func
@@ -9,7 +8,8 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from app.clock import as_utc, utcnow
-from app.gates.models import GateReview
+from app.gates.models import GateReview, ReviewStatus
+from app.portfolio.models import DecisionTally, StayTally
 from app.portfolio.schemas import (
     CityGap,
     FactorCount,
@@ -22,7 +22,7 @@ from app.portfolio.schemas import (
     StageTime,
     ThemeGap,
 )
-from app.projects.models import Project, ProjectFactor, ProjectTheme, StageHistory
+from app.projects.models import Project, ProjectFactor, ProjectTheme
 from app.reference.models import City, Theme
 
 PROVEN = ("scale_up", "adopted")
@@ -96,67 +96,69 @@ def matrix(
 
 
 def pipeline(session: Session, *, now: datetime | None = None) -> Pipeline:
-    """How many projects are in each stage, how long stays last, and where gates wait."""
-    now = now or utcnow()
-    per_stage = dict(
-        session.exec(select(Project.stage, func.count()).group_by(col(Project.stage))).all()
-    )
-    stays: dict[str, list[float]] = defaultdict(list)
-    history = session.exec(
-        select(StageHistory.project_id, StageHistory.to_stage, StageHistory.occurred_at).order_by(
-            col(StageHistory.project_id), col(StageHistory.id)
+    """How many projects are in each stage, how long stays last, and where gates wait.
+
+    Stays and waits are in whole days: finished ones come from the tallies written with
+    every move and decision, stays still running from the projects' entry dates."""
+    now = as_utc(now or utcnow())
+    per_stage: dict[str, int] = defaultdict(int)
+    stays: dict[str, Counter[int]] = defaultdict(Counter)
+    for stage, days, count in session.exec(
+        select(StayTally.stage, StayTally.days, StayTally.stays)
+    ):
+        stays[stage][days] += count
+    entered_on = func.date(col(Project.stage_entered_at))
+    running = session.execute(
+        sa_select(col(Project.stage), entered_on, func.count()).group_by(
+            col(Project.stage), entered_on
         )
     )
-    previous: tuple[int, str, datetime] | None = None
-    for project_id, stage, occurred_at in history:
-        if previous is not None and previous[0] == project_id:
-            stays[previous[1]].append(_days(previous[2], occurred_at))
-        elif previous is not None:
-            stays[previous[1]].append(_days(previous[2], now))
-        previous = (project_id, stage, occurred_at)
-    if previous is not None:
-        stays[previous[1]].append(_days(previous[2], now))
+    today = now.date()
+    for stage, day, count in running:
+        per_stage[stage] += count
+        stays[stage][max(0, (today - _as_date(day)).days)] += count
     stages = [
         StageTime(
             stage=stage,
             projects_now=per_stage.get(stage, 0),
-            stays_measured=len(durations),
-            median_days=_round(statistics.median(durations)) if durations else None,
-            p90_days=_round(_percentile(durations, 0.9)) if durations else None,
+            stays_measured=sum(stays[stage].values()),
+            median_days=_tally_median(stays[stage]),
+            p90_days=_tally_percentile(stays[stage], 0.9),
         )
-        for stage, durations in sorted(
-            ((s, stays.get(s, [])) for s in set(per_stage) | set(stays)), key=lambda x: x[0]
-        )
+        for stage in sorted(set(per_stage) | set(stays))
     ]
     return Pipeline(stages=stages, gates=_gate_waits(session, now))
 
 
 def _gate_waits(session: Session, now: datetime) -> list[GateWait]:
-    rows = session.exec(
-        select(GateReview.gate, GateReview.submitted_at, GateReview.decided_at, GateReview.decision)
-    )
-    waits: dict[str, list[float]] = defaultdict(list)
-    open_ages: dict[str, list[float]] = defaultdict(list)
+    waits: dict[str, Counter[int]] = defaultdict(Counter)
     outcomes: dict[str, dict[str, int]] = defaultdict(dict)
-    for gate, submitted_at, decided_at, decision in rows:
-        if decided_at is None:
-            open_ages[gate].append(_days(submitted_at, now))
-            continue
-        waits[gate].append(_days(submitted_at, decided_at))
-        outcome = decision or "undecided"
-        outcomes[gate][outcome] = outcomes[gate].get(outcome, 0) + 1
+    for gate, decision, days, count in session.exec(
+        select(
+            DecisionTally.gate, DecisionTally.decision, DecisionTally.days, DecisionTally.decisions
+        )
+    ):
+        waits[gate][days] += count
+        outcomes[gate][decision] = outcomes[gate].get(decision, 0) + count
+    open_reviews = {
+        gate: (count, oldest)
+        for gate, count, oldest in session.execute(
+            sa_select(col(GateReview.gate), func.count(), func.min(col(GateReview.submitted_at)))
+            .where(col(GateReview.status) == ReviewStatus.OPEN.value)
+            .group_by(col(GateReview.gate))
+        )
+    }
     gates = []
-    for gate in set(waits) | set(open_ages):
+    for gate in set(waits) | set(open_reviews):
         decided = sum(outcomes[gate].values())
+        still_open, oldest = open_reviews.get(gate, (0, None))
         gates.append(
             GateWait(
                 gate=gate,
-                reviews=decided + len(open_ages[gate]),
-                open_reviews=len(open_ages[gate]),
-                median_days_to_decision=_round(statistics.median(waits[gate]))
-                if waits[gate]
-                else None,
-                longest_open_days=_round(max(open_ages[gate])) if open_ages[gate] else None,
+                reviews=decided + still_open,
+                open_reviews=still_open,
+                median_days_to_decision=_tally_median(waits[gate]),
+                longest_open_days=None if oldest is None else _round(_days(oldest, now)),
                 outcomes=outcomes[gate],
                 rates={d: round(n / decided, 3) for d, n in outcomes[gate].items()}
                 if decided
@@ -265,6 +267,29 @@ def _round(value: float) -> float:
     return round(value, 2)
 
 
-def _percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+def _tally_median(tally: Counter[int]) -> float | None:
+    total = sum(tally.values())
+    if not total:
+        return None
+    low, high = _tally_at(tally, (total - 1) // 2), _tally_at(tally, total // 2)
+    return (low + high) / 2
+
+
+def _tally_percentile(tally: Counter[int], share: float) -> float | None:
+    total = sum(tally.values())
+    return float(_tally_at(tally, min(total - 1, int(share * total)))) if total else None
+
+
+def _tally_at(tally: Counter[int], position: int) -> int:
+    """The day count at `position` in the counted days laid out in order."""
+    seen = 0
+    for days in sorted(tally):
+        seen += tally[days]
+        if seen > position:
+            return days
+    raise ValueError(f"position {position} is beyond the {seen} counted")
+
+
+def _as_date(value: date | str) -> date:
+    # SQLite's date() gives text, PostgreSQL's a date.
+    return value if isinstance(value, date) else date.fromisoformat(value)

@@ -11,6 +11,7 @@ from app.auth.principal import Actor
 from app.clock import utcnow
 from app.concurrency import check_version
 from app.outbox.writer import emit
+from app.portfolio.tallies import count_stay
 from app.projects.errors import GateDecisionRequired, IllegalMove
 from app.projects.models import Project, StageHistory
 from app.projects.service import audit, engine_of, project_id_of
@@ -92,6 +93,7 @@ def apply_move(
     except MoveRefused as refused:
         raise IllegalMove(trigger, refused.stage, refused.allowed) from refused
     now = utcnow()
+    count_stay(session, stage=made.from_stage, entered=project.stage_entered_at, left=now)
     project.stage_entered_at = now
     project.updated_at = now
     project.version += 1

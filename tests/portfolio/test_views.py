@@ -10,7 +10,8 @@ from sqlmodel import Session, col, select
 from app.auth.principal import SYSTEM
 from app.gates.models import GateReview
 from app.people.models import Person, Role
-from app.portfolio import views
+from app.portfolio import tallies, views
+from app.portfolio.models import StayTally
 from app.projects import moves, service
 from app.projects.models import StageHistory
 from tests.factories import city_id, make_project
@@ -67,6 +68,9 @@ def portfolio(session: Session, registry: WorkflowRegistry) -> dict[str, int]:
         for index, row in enumerate(rows):
             row.occurred_at = START + timedelta(days=10 * index)
             session.add(row)
+        moved = service.get_project(session, project_id=project_id)
+        moved.stage_entered_at = rows[-1].occurred_at
+        session.add(moved)
     reviews = [
         ("idea_to_pilot", START, START + timedelta(days=4), "go"),
         ("idea_to_pilot", START, START + timedelta(days=10), "kill"),
@@ -81,6 +85,8 @@ def portfolio(session: Session, registry: WorkflowRegistry) -> dict[str, int]:
                 criteria=[], score=0, max_score=0, quorum=3, majority=0.5,
             )
         )  # fmt: skip
+    # The history was rewritten behind the moves' backs: count the tallies afresh.
+    tallies.recount(session)
     session.commit()
     return ids
 
@@ -186,3 +192,33 @@ def test_open_data_holds_no_personal_data(
             assert person.pseudonym not in output
         assert "Alderman" not in output
     assert "internal_notes" not in client.get("/open-data/schema.json").json()["properties"]
+
+
+def test_tallies_counted_with_each_move_agree_with_a_recount(
+    session: Session, registry: WorkflowRegistry
+) -> None:
+    made = [
+        make_project(session, registry, city_id=city_id(session, "Breda"), title=f"Hub {n}")
+        for n in range(3)
+    ]
+    for project, triggers in zip(
+        made, (["advance"], ["hold", "resume", "advance"], ["stop"]), strict=True
+    ):
+        for trigger in triggers:
+            moves.apply_move(
+                session, project=project, trigger=trigger, reason="Board", actor=SYSTEM,
+                engine=registry.engine(project.workflow_name, project.workflow_version),
+            )  # fmt: skip
+            session.commit()
+
+    def counted() -> list[tuple[str, int, int]]:
+        rows = session.exec(select(StayTally.stage, StayTally.days, StayTally.stays))
+        return sorted(rows)
+
+    live = counted()
+    tallies.recount(session)
+
+    assert live == counted()
+    # The second project was in idea twice: before its hold and after it resumed.
+    assert sum(stays for stage, _, stays in live if stage == "idea") == 4
+    assert sum(stays for stage, _, stays in live if stage == "on_hold") == 1
