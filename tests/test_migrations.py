@@ -72,10 +72,17 @@ def test_tallies_count_the_history_already_there(empty_engine: Engine) -> None:
                 " '[]', 0, 0, 3, 0.5, 'go', '2026-01-11 06:00:00', 1)"
             )
         )
+        connection.execute(
+            text("INSERT INTO project_theme (project_id, theme_code) VALUES (1, 'smart_mobility')")
+        )
         command.upgrade(alembic_config(connection), "head")
         stays = connection.execute(text("SELECT stage, days, stays FROM stay_tally")).all()
         decided = connection.execute(text("SELECT * FROM decision_tally")).all()
+        cells = connection.execute(text("SELECT * FROM matrix_cell")).all()
+        entries = connection.execute(text("SELECT stage, projects FROM stage_entry")).all()
 
     # Finished stays only, in whole days: idea 10.25 days, pilot 20.25; evaluation runs on.
     assert sorted(tuple(row) for row in stays) == [("idea", 10, 1), ("pilot", 20, 1)]
     assert [tuple(row) for row in decided] == [("idea_to_pilot", "go", 7, 1)]
+    assert [tuple(row) for row in cells] == [(1, "smart_mobility", "evaluation", 1)]
+    assert [tuple(row) for row in entries] == [("evaluation", 1)]

@@ -1,6 +1,8 @@
 """Read models of the portfolio: the term index behind similar-project search and the
 tallies behind the pipeline."""
 
+from datetime import date
+
 from sqlmodel import Field, SQLModel
 
 import app.columns  # noqa: F401  (the shared naming convention, before any table)
@@ -38,3 +40,24 @@ class DecisionTally(SQLModel, table=True):
     decision: str = Field(primary_key=True, max_length=10)
     days: int = Field(primary_key=True)
     decisions: int
+
+
+class MatrixCell(SQLModel, table=True):
+    """How many projects of a city work on a theme in a stage: the matrix, kept current."""
+
+    __tablename__ = "matrix_cell"
+
+    city_id: int = Field(primary_key=True, foreign_key="city.id")
+    theme_code: str = Field(primary_key=True, max_length=40)
+    stage: str = Field(primary_key=True, max_length=40)
+    projects: int
+
+
+class StageEntry(SQLModel, table=True):
+    """How many projects are now in a stage having entered it on a given day."""
+
+    __tablename__ = "stage_entry"
+
+    stage: str = Field(primary_key=True, max_length=40)
+    entered_on: date = Field(primary_key=True)
+    projects: int

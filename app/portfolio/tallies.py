@@ -1,11 +1,15 @@
-"""Counting finished stays and gate decisions as they happen, for the pipeline view.
+"""Counts kept as projects change, so the matrix and the pipeline read a few thousand
+counts instead of scanning every project and every history row.
 
-Each count is an upsert on a small table keyed by whole days, done in the transaction
-of the move or decision it counts, so the tallies never disagree with the history.
+Finished stays and gate decisions are counted by whole days; projects by city, theme and
+stage (the matrix) and by stage and the day they entered it (the stays still running).
+Each count is an upsert by a delta, done in the transaction of the change it counts, so
+the counts never disagree with the projects and their history.
 """
 
 from collections import Counter
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -14,8 +18,8 @@ from sqlmodel import Session, col, delete, select
 
 from app.clock import as_utc
 from app.gates.models import GateReview
-from app.portfolio.models import DecisionTally, StayTally
-from app.projects.models import StageHistory
+from app.portfolio.models import DecisionTally, MatrixCell, StageEntry, StayTally
+from app.projects.models import Project, ProjectTheme, StageHistory
 
 DAY_SECONDS = 86_400
 
@@ -35,19 +39,64 @@ def count_decision(
     _add_one(session, DecisionTally, key, "decisions")
 
 
+@dataclass(frozen=True)
+class Footprint:
+    """What of a project the matrix and the running stays count."""
+
+    city_id: int
+    stage: str
+    entered_on: date
+    themes: frozenset[str]
+
+
+def footprint_of(session: Session, project: Project) -> Footprint:
+    themes = session.exec(
+        select(ProjectTheme.theme_code).where(ProjectTheme.project_id == project.id)
+    )
+    return Footprint(
+        city_id=project.city_id,
+        stage=project.stage,
+        entered_on=as_utc(project.stage_entered_at).date(),
+        themes=frozenset(themes),
+    )
+
+
+def shift(session: Session, before: Footprint | None, after: Footprint | None) -> None:
+    """Move a project's counts from what it was (None: new) to what it is."""
+    cells: Counter[tuple[int, str, str]] = Counter()
+    entries: Counter[tuple[str, date]] = Counter()
+    for footprint, sign in ((before, -1), (after, 1)):
+        if footprint is None:
+            continue
+        entries[(footprint.stage, footprint.entered_on)] += sign
+        for theme in footprint.themes:
+            cells[(footprint.city_id, theme, footprint.stage)] += sign
+    for (city_id, theme, stage), delta in cells.items():
+        if delta:
+            key = {"city_id": city_id, "theme_code": theme, "stage": stage}
+            _add(session, MatrixCell, key, "projects", delta)
+    for (stage, entered_on), delta in entries.items():
+        if delta:
+            _add(session, StageEntry, {"stage": stage, "entered_on": entered_on}, "projects", delta)
+
+
 def _add_one(session: Session, table: Any, key: dict[str, Any], counter: str) -> None:
+    _add(session, table, key, counter, 1)
+
+
+def _add(session: Session, table: Any, key: dict[str, Any], counter: str, delta: int) -> None:
     # An upsert, so that two transactions counting the same new key both succeed.
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     column = getattr(table, counter)
-    statement = insert(table).values(**key, **{counter: 1})
+    statement = insert(table).values(**key, **{counter: delta})
     session.execute(
-        statement.on_conflict_do_update(index_elements=list(key), set_={counter: column + 1})
+        statement.on_conflict_do_update(index_elements=list(key), set_={counter: column + delta})
     )
 
 
 def recount(session: Session) -> None:
-    """Count the tallies afresh from the stage history and the decided reviews: after a
-    bulk load that wrote history rows directly. No commit."""
+    """Count everything afresh from the projects, their history and the decided reviews:
+    after a bulk load that wrote rows directly. No commit."""
     stays: Counter[tuple[str, int]] = Counter()
     previous: tuple[int, str, datetime] | None = None
     history = session.exec(
@@ -66,8 +115,22 @@ def recount(session: Session) -> None:
     for gate, decision, submitted_at, decided_at in reviews:
         if decision is not None and decided_at is not None:
             decisions[(gate, decision, whole_days(submitted_at, decided_at))] += 1
-    session.execute(delete(StayTally))
-    session.execute(delete(DecisionTally))
+    cells: Counter[tuple[int, str, str]] = Counter()
+    for city_id, theme, stage in session.exec(
+        select(Project.city_id, ProjectTheme.theme_code, Project.stage).join(
+            ProjectTheme, col(ProjectTheme.project_id) == col(Project.id)
+        )
+    ):
+        cells[(city_id, theme, stage)] += 1
+    entries: Counter[tuple[str, date]] = Counter()
+    for stage, entered_at in session.exec(select(Project.stage, Project.stage_entered_at)):
+        entries[(stage, as_utc(entered_at).date())] += 1
+    for table in (StayTally, DecisionTally, MatrixCell, StageEntry):
+        session.execute(delete(table))
+    session.add_all(
+        MatrixCell(city_id=c, theme_code=t, stage=s, projects=n) for (c, t, s), n in cells.items()
+    )
+    session.add_all(StageEntry(stage=s, entered_on=d, projects=n) for (s, d), n in entries.items())
     session.add_all(StayTally(stage=s, days=d, stays=n) for (s, d), n in stays.items())
     session.add_all(
         DecisionTally(gate=g, decision=c, days=d, decisions=n) for (g, c, d), n in decisions.items()

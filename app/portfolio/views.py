@@ -1,6 +1,7 @@
 """Matrix, pipeline, bottlenecks and gaps: a few grouped queries each, never one per row."""
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from sqlalchemy import func
@@ -9,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from app.clock import as_utc, utcnow
 from app.gates.models import GateReview, ReviewStatus
-from app.portfolio.models import DecisionTally, StayTally
+from app.portfolio.models import DecisionTally, MatrixCell, StageEntry, StayTally
 from app.portfolio.schemas import (
     CityGap,
     FactorCount,
@@ -38,7 +39,12 @@ def matrix(
     created_from: date | None,
     created_to: date | None,
 ) -> Matrix:
-    """Project counts per city (or province) and theme, split by stage."""
+    """Project counts per city (or province) and theme, split by stage.
+
+    Read from the counts kept with every change; filters on solution type or creation
+    date are not counted ahead, so those count the projects themselves."""
+    if solution_type is None and created_from is None and created_to is None:
+        return _counted_matrix(session, by=by, theme=theme, stage=stage)
     query = (
         sa_select(
             col(City.id),
@@ -73,8 +79,32 @@ def matrix(
         query = query.where(
             col(Project.created_at) < datetime.combine(created_to, datetime.max.time())
         )
+    return _matrix_of(by, session.execute(query))
+
+
+def _counted_matrix(session: Session, *, by: str, theme: str | None, stage: str | None) -> Matrix:
+    query = (
+        sa_select(
+            col(City.id),
+            col(City.name),
+            col(City.province),
+            col(MatrixCell.theme_code),
+            col(MatrixCell.stage),
+            col(MatrixCell.projects),
+        )
+        .join(City, col(City.id) == col(MatrixCell.city_id))
+        .where(col(MatrixCell.projects) > 0)
+    )
+    if theme is not None:
+        query = query.where(col(MatrixCell.theme_code) == theme)
+    if stage is not None:
+        query = query.where(col(MatrixCell.stage) == stage)
+    return _matrix_of(by, session.execute(query))
+
+
+def _matrix_of(by: str, counts: Iterable[tuple[int | None, str, str, str, str, int]]) -> Matrix:
     cells: dict[tuple[str, int | None, str, str], dict[str, int]] = defaultdict(dict)
-    for city_id, city, province, theme, stage_name, count in session.execute(query):
+    for city_id, city, province, theme, stage_name, count in counts:
         key = (
             (province, None, province, theme)
             if by == "province"
@@ -107,16 +137,15 @@ def pipeline(session: Session, *, now: datetime | None = None) -> Pipeline:
         select(StayTally.stage, StayTally.days, StayTally.stays)
     ):
         stays[stage][days] += count
-    entered_on = func.date(col(Project.stage_entered_at))
     running = session.execute(
-        sa_select(col(Project.stage), entered_on, func.count()).group_by(
-            col(Project.stage), entered_on
-        )
+        sa_select(
+            col(StageEntry.stage), col(StageEntry.entered_on), col(StageEntry.projects)
+        ).where(col(StageEntry.projects) > 0)
     )
     today = now.date()
     for stage, day, count in running:
         per_stage[stage] += count
-        stays[stage][max(0, (today - _as_date(day)).days)] += count
+        stays[stage][max(0, (today - day).days)] += count
     stages = [
         StageTime(
             stage=stage,
@@ -288,8 +317,3 @@ def _tally_at(tally: Counter[int], position: int) -> int:
         if seen > position:
             return days
     raise ValueError(f"position {position} is beyond the {seen} counted")
-
-
-def _as_date(value: date | str) -> date:
-    # SQLite's date() gives text, PostgreSQL's a date.
-    return value if isinstance(value, date) else date.fromisoformat(value)

@@ -4,6 +4,8 @@
 writes); `move` and `advance` are the stand-alone use cases that commit.
 """
 
+from dataclasses import replace
+
 from sqlmodel import Session
 
 from app.audit.recorder import diff
@@ -11,7 +13,7 @@ from app.auth.principal import Actor
 from app.clock import utcnow
 from app.concurrency import check_version
 from app.outbox.writer import emit
-from app.portfolio.tallies import count_stay
+from app.portfolio.tallies import count_stay, footprint_of, shift
 from app.projects.errors import GateDecisionRequired, IllegalMove
 from app.projects.models import Project, StageHistory
 from app.projects.service import audit, engine_of, project_id_of
@@ -88,12 +90,14 @@ def apply_move(
     session.refresh(project, with_for_update=True)
     check_version(expected_version, project.version)
     before = _stage_fields(project)
+    counted = footprint_of(session, project)
     try:
         made = engine.fire(project, trigger)
     except MoveRefused as refused:
         raise IllegalMove(trigger, refused.stage, refused.allowed) from refused
     now = utcnow()
     count_stay(session, stage=made.from_stage, entered=project.stage_entered_at, left=now)
+    shift(session, counted, replace(counted, stage=made.to_stage, entered_on=now.date()))
     project.stage_entered_at = now
     project.updated_at = now
     project.version += 1

@@ -63,8 +63,10 @@ def test_both_lifecycles_run_to_the_end(live_server: str) -> None:  # noqa: F811
     data = build(engine, projects=5, cities=2, queue=1, lifecycles=3, audit=0)
 
     citygate_ms = lifecycle.citygate_lifecycles(engine, data.lifecycle_project_ids)
+    state_ms = lifecycle.citygate_state_lifecycles(engine, data.lifecycle_project_ids)
     spiff_ms, state_bytes = lifecycle.spiff_lifecycles(engine, 3)
 
     assert citygate_ms > 0
+    assert state_ms > 0
     assert spiff_ms > 0
     assert state_bytes > 1_000  # the serialised workflow, stored after every gate

@@ -11,9 +11,10 @@ from app.auth.principal import SYSTEM
 from app.gates.models import GateReview
 from app.people.models import Person, Role
 from app.portfolio import tallies, views
-from app.portfolio.models import StayTally
+from app.portfolio.models import DecisionTally, MatrixCell, StageEntry, StayTally
 from app.projects import moves, service
 from app.projects.models import StageHistory
+from app.projects.schemas import ProjectUpdate
 from tests.factories import city_id, make_project
 from tests.people_factories import make_person
 from workflows.engine import WorkflowRegistry
@@ -194,13 +195,16 @@ def test_open_data_holds_no_personal_data(
     assert "internal_notes" not in client.get("/open-data/schema.json").json()["properties"]
 
 
-def test_tallies_counted_with_each_move_agree_with_a_recount(
+def test_counts_kept_with_each_change_agree_with_a_recount(
     session: Session, registry: WorkflowRegistry
 ) -> None:
     made = [
-        make_project(session, registry, city_id=city_id(session, "Breda"), title=f"Hub {n}")
+        make_project(
+            session, registry, city_id=city_id(session, "Breda"), title=f"Hub {n}",
+            theme_codes=["smart_mobility"],
+        )
         for n in range(3)
-    ]
+    ]  # fmt: skip
     for project, triggers in zip(
         made, (["advance"], ["hold", "resume", "advance"], ["stop"]), strict=True
     ):
@@ -210,15 +214,30 @@ def test_tallies_counted_with_each_move_agree_with_a_recount(
                 engine=registry.engine(project.workflow_name, project.workflow_version),
             )  # fmt: skip
             session.commit()
+    service.update_project(
+        session, project=made[0], registry=registry, actor=SYSTEM,
+        data=ProjectUpdate(theme_codes=["smart_mobility", "smart_environment"]),
+    )  # fmt: skip
 
-    def counted() -> list[tuple[str, int, int]]:
-        rows = session.exec(select(StayTally.stage, StayTally.days, StayTally.stays))
-        return sorted(rows)
+    def counted() -> list[list[tuple[object, ...]]]:
+        # Keys counted down to zero stay as rows; a recount leaves them out.
+        tables = ((StayTally, "stays"), (DecisionTally, "decisions"), (MatrixCell, "projects"),
+                  (StageEntry, "projects"))  # fmt: skip
+        return [
+            sorted(tuple(row) for row in session.exec(select(table)) if getattr(row, counter))
+            for table, counter in tables
+        ]
+
+    def rows(table: Any) -> list[Any]:
+        return list(session.exec(select(table)))
 
     live = counted()
+    stays = rows(StayTally)
     tallies.recount(session)
 
     assert live == counted()
     # The second project was in idea twice: before its hold and after it resumed.
-    assert sum(stays for stage, _, stays in live if stage == "idea") == 4
-    assert sum(stays for stage, _, stays in live if stage == "on_hold") == 1
+    assert sum(t.stays for t in stays if t.stage == "idea") == 4
+    cells = {(c.theme_code, c.stage): c.projects for c in rows(MatrixCell) if c.projects}
+    assert cells[("smart_environment", "pilot")] == 1
+    assert cells[("smart_mobility", "pilot")] == 2

@@ -1,4 +1,4 @@
-"""stay and decision tallies
+"""portfolio counts: stays, decisions, matrix cells, stage entries
 
 Revision ID: 0008
 Revises: 0007
@@ -7,7 +7,7 @@ Create Date: 2026-11-28 00:40:00.000000
 
 from collections import Counter
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 import sqlmodel
@@ -37,9 +37,46 @@ def upgrade() -> None:
         sa.Column("decisions", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("gate", "decision", "days", name=op.f("pk_decision_tally")),
     )
-    # Count what the history already holds: every stay that a later move ended, and
-    # every decided review.
+    matrix_cell = op.create_table(
+        "matrix_cell",
+        sa.Column("city_id", sa.Integer(), nullable=False),
+        sa.Column("theme_code", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+        sa.Column("stage", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+        sa.Column("projects", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["city_id"], ["city.id"], name=op.f("fk_matrix_cell_city_id_city")),
+        sa.PrimaryKeyConstraint("city_id", "theme_code", "stage", name=op.f("pk_matrix_cell")),
+    )
+    stage_entry = op.create_table(
+        "stage_entry",
+        sa.Column("stage", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+        sa.Column("entered_on", sa.Date(), nullable=False),
+        sa.Column("projects", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("stage", "entered_on", name=op.f("pk_stage_entry")),
+    )
+    # Count what is already there: every stay that a later move ended, every decided
+    # review, every project by city, theme and stage and by the day it entered its stage.
     connection = op.get_bind()
+    cells = connection.execute(
+        sa.text(
+            "SELECT p.city_id, t.theme_code, p.stage, count(*) FROM project p"
+            " JOIN project_theme t ON t.project_id = p.id GROUP BY p.city_id, t.theme_code, p.stage"
+        )
+    ).all()
+    if cells:
+        op.bulk_insert(
+            matrix_cell,
+            [{"city_id": c, "theme_code": t, "stage": s, "projects": n} for c, t, s, n in cells],
+        )
+    entries: Counter[tuple[str, date]] = Counter()
+    for stage, entered_at in connection.execute(
+        sa.text("SELECT stage, stage_entered_at FROM project")
+    ):
+        entries[(stage, _utc(entered_at).date())] += 1
+    if entries:
+        op.bulk_insert(
+            stage_entry,
+            [{"stage": s, "entered_on": d, "projects": n} for (s, d), n in entries.items()],
+        )
     stays: Counter[tuple[str, int]] = Counter()
     previous: tuple[int, str, datetime] | None = None
     for project_id, stage, occurred_at in connection.execute(
@@ -74,6 +111,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("stage_entry")
+    op.drop_table("matrix_cell")
     op.drop_table("decision_tally")
     op.drop_table("stay_tally")
 
