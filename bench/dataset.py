@@ -23,6 +23,7 @@ from app.people.models import ApiToken, Person, PersonRole, Role, new_pseudonym
 from app.portfolio.models import ProjectTerm
 from app.portfolio.similarity import Document, weighted_terms
 from app.portfolio.tallies import recount
+from app.portfolio.term_index import recount_frequencies
 from app.privacy.models import ChecklistAnswer
 from app.projects.models import Project, ProjectFactor, ProjectTheme, StageHistory
 from app.reference.models import City
@@ -95,6 +96,7 @@ def build(
     # The history went in directly: count the pipeline's tallies as a bulk load must.
     with Session(engine) as session:
         recount(session)
+        recount_frequencies(session)
         session.commit()
     return Dataset(
         projects=projects,

@@ -3,6 +3,7 @@ tallies behind the pipeline."""
 
 from datetime import date
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 import app.columns  # noqa: F401  (the shared naming convention, before any table)
@@ -16,6 +17,9 @@ class ProjectTerm(SQLModel, table=True):
     project_id: int = Field(foreign_key="project.id", primary_key=True, ondelete="CASCADE")
     term: str = Field(primary_key=True, max_length=40, index=True)
     weight: float
+
+    # The heaviest postings of a term first: a search reads only the top of each list.
+    __table_args__ = (Index("ix_project_term_term_weight", "term", "weight"),)
 
 
 class StayTally(SQLModel, table=True):
@@ -60,4 +64,14 @@ class StageEntry(SQLModel, table=True):
 
     stage: str = Field(primary_key=True, max_length=40)
     entered_on: date = Field(primary_key=True)
+    projects: int
+
+
+class TermFrequency(SQLModel, table=True):
+    """In how many projects a term appears: the search's inverse document frequency,
+    kept with the term index instead of counted over it on every search."""
+
+    __tablename__ = "term_frequency"
+
+    term: str = Field(primary_key=True, max_length=40)
     projects: int

@@ -3,12 +3,12 @@
 import math
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import case, func
+from sqlalchemy import func, union_all
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from app.fields import Prose, Tag, Title
-from app.portfolio.models import ProjectTerm
+from app.portfolio.models import ProjectTerm, TermFrequency
 from app.portfolio.similarity import Document, Match, rank, weighted_terms
 from app.portfolio.term_index import document_of
 from app.projects.models import Project
@@ -56,9 +56,11 @@ def _read(matches: list[Match], shown: Shown) -> list[SimilarProject]:
 
 
 # Preselect this many candidates by the query's most telling terms, then score them
-# exactly; keeps the search to a few indexed queries whatever the portfolio's size.
+# exactly. Each term contributes only its heaviest postings (title and solution type
+# weigh most), so the work per search is bounded however large the network grows.
 CANDIDATES = 200
 TELLING_TERMS = 24
+POSTINGS_PER_TERM = 500
 
 
 def similar_to_project(session: Session, *, project: Project, limit: int) -> list[SimilarProject]:
@@ -91,19 +93,27 @@ def _search(
     frequency = _frequencies(session, set(query_bag))
     idf = {t: math.log((1 + total) / (1 + frequency.get(t, 0))) + 1 for t in query_bag}
     telling = sorted(query_bag, key=lambda t: -idf[t] * query_bag[t])[:TELLING_TERMS]
-    multiplier = case(
-        {t: idf[t] * idf[t] * query_bag[t] for t in telling},
-        value=col(ProjectTerm.term),
-        else_=0.0,
-    )
-    partial = func.sum(col(ProjectTerm.weight) * multiplier).label("partial")
+    postings = union_all(
+        *(
+            sa_select(
+                col(ProjectTerm.project_id).label("project_id"),
+                (col(ProjectTerm.weight) * (idf[t] * idf[t] * query_bag[t])).label("part"),
+            )
+            .where(col(ProjectTerm.term) == t)
+            .order_by(col(ProjectTerm.weight).desc())
+            .limit(POSTINGS_PER_TERM)
+            .subquery()
+            .select()
+            for t in telling
+        )
+    ).subquery()
+    partial = func.sum(postings.c.part).label("partial")
     preselect = (
-        sa_select(col(ProjectTerm.project_id), partial)
-        .join(Project, col(Project.id) == col(ProjectTerm.project_id))
-        .where(col(ProjectTerm.term).in_(telling))
-        .where(col(Project.id) != query.key)
-        .group_by(col(ProjectTerm.project_id))
-        .order_by(partial.desc(), col(ProjectTerm.project_id))
+        sa_select(postings.c.project_id, partial)
+        .join(Project, col(Project.id) == postings.c.project_id)
+        .where(postings.c.project_id != query.key)
+        .group_by(postings.c.project_id)
+        .order_by(partial.desc(), postings.c.project_id)
         .limit(CANDIDATES)
     )
     if own_city_id is not None:
@@ -117,13 +127,13 @@ def _search(
 
 
 def _frequencies(session: Session, terms: set[str]) -> dict[str, int]:
-    """In how many projects each term appears."""
+    """In how many projects each term appears, as the index counts them."""
     if not terms:
         return {}
     rows = session.execute(
-        sa_select(col(ProjectTerm.term), func.count())
-        .where(col(ProjectTerm.term).in_(sorted(terms)))
-        .group_by(col(ProjectTerm.term))
+        sa_select(col(TermFrequency.term), col(TermFrequency.projects)).where(
+            col(TermFrequency.term).in_(sorted(terms))
+        )
     )
     return {term: count for term, count in rows}
 

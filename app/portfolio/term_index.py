@@ -2,9 +2,13 @@
 
 from collections.abc import Iterable
 
+from sqlalchemy import func
+from sqlalchemy import insert as sa_insert
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, delete, select
 
-from app.portfolio.models import ProjectTerm
+from app.portfolio.models import ProjectTerm, TermFrequency
 from app.portfolio.similarity import Document, weighted_terms
 from app.projects.models import Project
 
@@ -23,10 +27,35 @@ def document_of(project: Project, city: str = "") -> Document:
 
 
 def index_project(session: Session, project: Project) -> None:
-    """Replace the project's terms with those of its current texts."""
+    """Replace the project's terms with those of its current texts, and count them."""
     assert project.id is not None
+    old = set(session.exec(select(ProjectTerm.term).where(ProjectTerm.project_id == project.id)))
     session.exec(delete(ProjectTerm).where(col(ProjectTerm.project_id) == project.id))
-    session.add_all(_rows(project))
+    rows = _rows(project)
+    session.add_all(rows)
+    new = {row.term for row in rows}
+    changes = [{"term": t, "projects": 1} for t in sorted(new - old)]
+    changes += [{"term": t, "projects": -1} for t in sorted(old - new)]
+    if changes:
+        # An upsert by delta, so that concurrent writers counting the same term both count.
+        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        statement = insert(TermFrequency)
+        counted = TermFrequency.projects + statement.excluded.projects
+        session.execute(
+            statement.on_conflict_do_update(index_elements=["term"], set_={"projects": counted}),
+            changes,
+        )
+
+
+def recount_frequencies(session: Session) -> None:
+    """Count every term's projects afresh from the index, after a bulk load. No commit."""
+    session.execute(delete(TermFrequency))
+    session.execute(
+        sa_insert(TermFrequency).from_select(
+            ["term", "projects"],
+            select(ProjectTerm.term, func.count()).group_by(col(ProjectTerm.term)),
+        )
+    )
 
 
 def index_all(session: Session, projects: Iterable[Project]) -> int:

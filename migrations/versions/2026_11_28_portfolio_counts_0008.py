@@ -1,4 +1,4 @@
-"""portfolio counts: stays, decisions, matrix cells, stage entries
+"""portfolio counts: stays, decisions, matrix cells, stage entries, term frequencies
 
 Revision ID: 0008
 Revises: 0007
@@ -52,6 +52,18 @@ def upgrade() -> None:
         sa.Column("entered_on", sa.Date(), nullable=False),
         sa.Column("projects", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("stage", "entered_on", name=op.f("pk_stage_entry")),
+    )
+    op.create_table(
+        "term_frequency",
+        sa.Column("term", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+        sa.Column("projects", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("term", name=op.f("pk_term_frequency")),
+    )
+    with op.batch_alter_table("project_term", schema=None) as batch_op:
+        batch_op.create_index("ix_project_term_term_weight", ["term", "weight"], unique=False)
+    op.execute(
+        "INSERT INTO term_frequency (term, projects)"
+        " SELECT term, count(*) FROM project_term GROUP BY term"
     )
     # Count what is already there: every stay that a later move ended, every decided
     # review, every project by city, theme and stage and by the day it entered its stage.
@@ -111,6 +123,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("project_term", schema=None) as batch_op:
+        batch_op.drop_index("ix_project_term_term_weight")
+    op.drop_table("term_frequency")
     op.drop_table("stage_entry")
     op.drop_table("matrix_cell")
     op.drop_table("decision_tally")

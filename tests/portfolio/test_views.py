@@ -10,8 +10,14 @@ from sqlmodel import Session, col, select
 from app.auth.principal import SYSTEM
 from app.gates.models import GateReview
 from app.people.models import Person, Role
-from app.portfolio import tallies, views
-from app.portfolio.models import DecisionTally, MatrixCell, StageEntry, StayTally
+from app.portfolio import tallies, term_index, views
+from app.portfolio.models import (
+    DecisionTally,
+    MatrixCell,
+    StageEntry,
+    StayTally,
+    TermFrequency,
+)
 from app.projects import moves, service
 from app.projects.models import StageHistory
 from app.projects.schemas import ProjectUpdate
@@ -218,11 +224,15 @@ def test_counts_kept_with_each_change_agree_with_a_recount(
         session, project=made[0], registry=registry, actor=SYSTEM,
         data=ProjectUpdate(theme_codes=["smart_mobility", "smart_environment"]),
     )  # fmt: skip
+    service.update_project(
+        session, project=made[1], registry=registry, actor=SYSTEM,
+        data=ProjectUpdate(title="Deelfietsen bij het station"),
+    )  # fmt: skip
 
     def counted() -> list[list[tuple[object, ...]]]:
         # Keys counted down to zero stay as rows; a recount leaves them out.
         tables = ((StayTally, "stays"), (DecisionTally, "decisions"), (MatrixCell, "projects"),
-                  (StageEntry, "projects"))  # fmt: skip
+                  (StageEntry, "projects"), (TermFrequency, "projects"))  # fmt: skip
         return [
             sorted(tuple(row) for row in session.exec(select(table)) if getattr(row, counter))
             for table, counter in tables
@@ -234,6 +244,7 @@ def test_counts_kept_with_each_change_agree_with_a_recount(
     live = counted()
     stays = rows(StayTally)
     tallies.recount(session)
+    term_index.recount_frequencies(session)
 
     assert live == counted()
     # The second project was in idea twice: before its hold and after it resumed.
