@@ -8,7 +8,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from app.fields import Prose, Tag, Title
-from app.portfolio.models import ProjectTerm, TermFrequency
+from app.portfolio.models import ProjectTerm, StageEntry, TermFrequency
 from app.portfolio.similarity import Document, Match, rank, weighted_terms
 from app.portfolio.term_index import document_of
 from app.projects.models import Project
@@ -89,7 +89,8 @@ def _search(
     query_bag = weighted_terms(query)
     if not query_bag:
         return []
-    total = session.exec(select(func.count()).select_from(Project)).one() + 1
+    # Every project is counted in exactly one stage entry: a sum over a small table.
+    total = (session.exec(select(func.sum(StageEntry.projects))).one() or 0) + 1
     frequency = _frequencies(session, set(query_bag))
     idf = {t: math.log((1 + total) / (1 + frequency.get(t, 0))) + 1 for t in query_bag}
     telling = sorted(query_bag, key=lambda t: -idf[t] * query_bag[t])[:TELLING_TERMS]
@@ -108,12 +109,20 @@ def _search(
         )
     ).subquery()
     partial = func.sum(postings.c.part).label("partial")
-    preselect = (
+    # Rank the postings first, then drop the query itself and its own city's projects
+    # from a few more than needed.
+    ranked = (
         sa_select(postings.c.project_id, partial)
-        .join(Project, col(Project.id) == postings.c.project_id)
-        .where(postings.c.project_id != query.key)
         .group_by(postings.c.project_id)
         .order_by(partial.desc(), postings.c.project_id)
+        .limit(CANDIDATES * 2)
+        .subquery()
+    )
+    preselect = (
+        sa_select(ranked.c.project_id)
+        .join(Project, col(Project.id) == ranked.c.project_id)
+        .where(ranked.c.project_id != query.key)
+        .order_by(ranked.c.partial.desc(), ranked.c.project_id)
         .limit(CANDIDATES)
     )
     if own_city_id is not None:

@@ -13,6 +13,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 FIELD_WEIGHTS: Mapping[str, float] = {
     "solution_type": 3.0,
@@ -59,7 +60,9 @@ class Match:
     matched: dict[str, list[str]] = field(default_factory=dict)
 
 
-def terms(text: str) -> list[str]:
+@lru_cache(maxsize=2048)
+def terms(text: str) -> tuple[str, ...]:
+    # Cached, bounded: a search folds the same candidate texts several times over.
     folded = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
     found = []
     for word in _WORD.findall(folded):
@@ -67,7 +70,7 @@ def terms(text: str) -> list[str]:
         if len(word) < 3 or word in STOP_WORDS or word.isdigit():
             continue
         found.append(GLOSSARY.get(word, word[:6]))
-    return found
+    return tuple(found)
 
 
 def weighted_terms(document: Document) -> dict[str, float]:

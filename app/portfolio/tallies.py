@@ -10,11 +10,13 @@ the counts never disagree with the projects and their history.
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Session, SQLModel, col, delete, select
 
 from app.clock import as_utc
 from app.gates.models import GateReview
@@ -29,14 +31,16 @@ def whole_days(start: datetime, end: datetime) -> int:
 
 
 def count_stay(session: Session, *, stage: str, entered: datetime, left: datetime) -> None:
-    _add_one(session, StayTally, {"stage": stage, "days": whole_days(entered, left)}, "stays")
+    _add(session, StayTally, [{"stage": stage, "days": whole_days(entered, left), "stays": 1}])
 
 
 def count_decision(
     session: Session, *, gate: str, decision: str, submitted: datetime, decided: datetime
 ) -> None:
-    key = {"gate": gate, "decision": decision, "days": whole_days(submitted, decided)}
-    _add_one(session, DecisionTally, key, "decisions")
+    days = whole_days(submitted, decided)
+    _add(
+        session, DecisionTally, [{"gate": gate, "decision": decision, "days": days, "decisions": 1}]
+    )
 
 
 @dataclass(frozen=True)
@@ -71,26 +75,42 @@ def shift(session: Session, before: Footprint | None, after: Footprint | None) -
         entries[(footprint.stage, footprint.entered_on)] += sign
         for theme in footprint.themes:
             cells[(footprint.city_id, theme, footprint.stage)] += sign
-    for (city_id, theme, stage), delta in cells.items():
-        if delta:
-            key = {"city_id": city_id, "theme_code": theme, "stage": stage}
-            _add(session, MatrixCell, key, "projects", delta)
-    for (stage, entered_on), delta in entries.items():
-        if delta:
-            _add(session, StageEntry, {"stage": stage, "entered_on": entered_on}, "projects", delta)
+    _add(
+        session,
+        MatrixCell,
+        [
+            {"city_id": city_id, "theme_code": theme, "stage": stage, "projects": delta}
+            for (city_id, theme, stage), delta in cells.items()
+            if delta
+        ],
+    )
+    _add(
+        session,
+        StageEntry,
+        [
+            {"stage": stage, "entered_on": entered_on, "projects": delta}
+            for (stage, entered_on), delta in entries.items()
+            if delta
+        ],
+    )
 
 
-def _add_one(session: Session, table: Any, key: dict[str, Any], counter: str) -> None:
-    _add(session, table, key, counter, 1)
+def _add(session: Session, table: type[SQLModel], rows: list[dict[str, Any]]) -> None:
+    """Add each row's count to the count kept under its key, starting from zero."""
+    if rows:
+        session.execute(_upsert(session.get_bind().dialect.name, table), rows)
 
 
-def _add(session: Session, table: Any, key: dict[str, Any], counter: str, delta: int) -> None:
-    # An upsert, so that two transactions counting the same new key both succeed.
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    column = getattr(table, counter)
-    statement = insert(table).values(**key, **{counter: delta})
-    session.execute(
-        statement.on_conflict_do_update(index_elements=list(key), set_={counter: column + delta})
+@cache
+def _upsert(dialect: str, table: type[SQLModel]) -> Any:
+    # Built once per table: every move and decision runs these.
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    columns = sa_inspect(table).columns
+    keys = [c.name for c in columns if c.primary_key]
+    (counter,) = (c.name for c in columns if not c.primary_key)
+    statement = insert(table)
+    return statement.on_conflict_do_update(
+        index_elements=keys, set_={counter: columns[counter] + statement.excluded[counter]}
     )
 
 

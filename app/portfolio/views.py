@@ -4,7 +4,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from sqlalchemy import func
+from sqlalchemy import case, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -79,27 +79,45 @@ def matrix(
         query = query.where(
             col(Project.created_at) < datetime.combine(created_to, datetime.max.time())
         )
-    return _matrix_of(by, session.execute(query))
+    return _matrix_of(by, session.connection().execute(query))
 
 
 def _counted_matrix(session: Session, *, by: str, theme: str | None, stage: str | None) -> Matrix:
-    query = (
-        sa_select(
-            col(City.id),
-            col(City.name),
-            col(City.province),
-            col(MatrixCell.theme_code),
-            col(MatrixCell.stage),
-            col(MatrixCell.projects),
+    connection = session.connection()
+    # Cities apart: a few hundred rows, instead of their names on every counted cell.
+    cities = {
+        city_id: (name, province)
+        for city_id, name, province in connection.execute(
+            sa_select(col(City.id), col(City.name), col(City.province))
         )
-        .join(City, col(City.id) == col(MatrixCell.city_id))
+    }
+    # One row per city and theme with a column per stage, summed by the database:
+    # thousands of rows instead of one per stage.
+    stages = list(
+        connection.execute(
+            sa_select(col(MatrixCell.stage)).distinct().order_by(col(MatrixCell.stage))
+        ).scalars()
+    )
+    per_stage = [
+        func.sum(case((col(MatrixCell.stage) == name, col(MatrixCell.projects)), else_=0))
+        for name in stages
+    ]
+    query = (
+        sa_select(col(MatrixCell.city_id), col(MatrixCell.theme_code), *per_stage)
         .where(col(MatrixCell.projects) > 0)
+        .group_by(col(MatrixCell.city_id), col(MatrixCell.theme_code))
     )
     if theme is not None:
         query = query.where(col(MatrixCell.theme_code) == theme)
     if stage is not None:
         query = query.where(col(MatrixCell.stage) == stage)
-    return _matrix_of(by, session.execute(query))
+    counts = (
+        (row[0], *cities[row[0]], row[1], stage_name, count)
+        for row in connection.execute(query).all()
+        for stage_name, count in zip(stages, row[2:], strict=True)
+        if count
+    )
+    return _matrix_of(by, counts)
 
 
 def _matrix_of(by: str, counts: Iterable[tuple[int | None, str, str, str, str, int]]) -> Matrix:
