@@ -21,6 +21,8 @@ from sqlalchemy import (
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, delete, select
 
+from app.portfolio.models import ProjectTerm
+from app.portfolio.similarity import terms
 from app.projects.models import (
     Project,
     ProjectFactor,
@@ -148,20 +150,7 @@ def search(
             )
         )
     if filters.text is not None:
-        pattern = f"%{_escape_like(filters.text.lower())}%"
-        conditions.append(
-            or_(
-                *(
-                    func.lower(column).like(pattern, escape="\\")
-                    for column in (
-                        col(Project.title),
-                        col(Project.problem_statement),
-                        col(Project.intended_result),
-                        col(Project.solution_type),
-                    )
-                )
-            )
-        )
+        conditions.extend(_text_conditions(filters.text))
     total = session.exec(select(func.count()).select_from(Project).where(*conditions)).one()
     page = session.exec(
         select(Project)
@@ -181,6 +170,23 @@ def history(session: Session, project_id: int) -> list[StageHistory]:
             .order_by(col(StageHistory.id))
         )
     )
+
+
+def _text_conditions(text: str) -> list[Any]:
+    """Every word of the text, folded as the term index folds it (accents, case, the
+    bilingual glossary, six letters), must be a term of the project's texts: so
+    "verkeerslichten" finds traffic lights too. Text without such words (numbers, short
+    or stop words) is matched as written."""
+    words = sorted(set(terms(text)))
+    if not words:
+        pattern = f"%{_escape_like(text.lower())}%"
+        searched = (Project.title, Project.problem_statement, Project.intended_result,
+                    Project.solution_type)  # fmt: skip
+        return [or_(*(func.lower(col(c)).like(pattern, escape="\\") for c in searched))]
+    return [
+        col(Project.id).in_(select(ProjectTerm.project_id).where(col(ProjectTerm.term) == word))
+        for word in words
+    ]
 
 
 def _escape_like(text: str) -> str:

@@ -67,7 +67,11 @@ def list_projects(
     solution_type: Annotated[Tag | None, Query(description="Exact, case-insensitive.")] = None,
     q: Annotated[
         SearchText | None,
-        Query(description="Words in title, problem, intended result or solution type."),
+        Query(
+            description="Words that all appear in title, problem, intended result or solution "
+            "type, folded as the similar-project search folds them (case, accents, Dutch and "
+            "English terms for the same thing, first six letters)."
+        ),
     ] = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=100)] = 20,
