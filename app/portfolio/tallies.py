@@ -13,9 +13,11 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
+from sqlalchemy import event
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, SQLModel, col, delete, select
 
 from app.clock import as_utc
@@ -24,6 +26,7 @@ from app.portfolio.models import DecisionTally, MatrixCell, StageEntry, StayTall
 from app.projects.models import Project, ProjectTheme, StageHistory
 
 DAY_SECONDS = 86_400
+_PENDING = "citygate.counts.pending"
 
 
 def whole_days(start: datetime, end: datetime) -> int:
@@ -96,9 +99,43 @@ def shift(session: Session, before: Footprint | None, after: Footprint | None) -
 
 
 def _add(session: Session, table: type[SQLModel], rows: list[dict[str, Any]]) -> None:
-    """Add each row's count to the count kept under its key, starting from zero."""
-    if rows:
-        session.execute(_upsert(session.get_bind().dialect.name, table), rows)
+    """Queue each row's count to be added to the count kept under its key at commit."""
+    pending: dict[tuple[type[SQLModel], tuple[Any, ...]], int] = session.info.setdefault(
+        _PENDING, {}
+    )
+    counter = _counter_of(table)
+    for row in rows:
+        key = tuple(sorted((name, value) for name, value in row.items() if name != counter))
+        pending[(table, key)] = pending.get((table, key), 0) + row[counter]
+
+
+# Counts are written as the transaction commits, like the audit entries and before them
+# (listeners inserted first run first): their rows are locked for that last moment only,
+# always in the same order, so concurrent writers neither wait long nor deadlock.
+@event.listens_for(OrmSession, "before_commit", insert=True)
+def _write_counts(session: OrmSession) -> None:
+    pending: dict[tuple[type[SQLModel], tuple[Any, ...]], int] = session.info.pop(_PENDING, {})
+    ordered = sorted(
+        ((table, key, delta) for (table, key), delta in pending.items() if delta),
+        key=lambda item: (item[0].__name__, item[1]),
+    )
+    if not ordered:
+        return
+    session.flush()
+    connection = session.connection()
+    dialect = connection.dialect.name
+    for table, key, delta in ordered:
+        connection.execute(_upsert(dialect, table), {**dict(key), _counter_of(table): delta})
+
+
+@event.listens_for(OrmSession, "after_soft_rollback")
+def _drop_counts(session: OrmSession, _previous_transaction: Any) -> None:
+    session.info.pop(_PENDING, None)
+
+
+def _counter_of(table: type[SQLModel]) -> str:
+    (counter,) = (str(c.name) for c in sa_inspect(table).columns if not c.primary_key)
+    return counter
 
 
 @cache
@@ -107,7 +144,7 @@ def _upsert(dialect: str, table: type[SQLModel]) -> Any:
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     columns = sa_inspect(table).columns
     keys = [c.name for c in columns if c.primary_key]
-    (counter,) = (c.name for c in columns if not c.primary_key)
+    counter = _counter_of(table)
     statement = insert(table)
     return statement.on_conflict_do_update(
         index_elements=keys, set_={counter: columns[counter] + statement.excluded[counter]}
