@@ -70,16 +70,21 @@ def http_figures(url: str, data: Dataset, scale: Scale) -> dict[str, Any]:
     env = {"DATABASE_URL": url, "BENCH_DATABASE_URL": url, "ENVIRONMENT": "production"}
     seconds, last = scale.load_seconds, data.projects
     with load.serving("bench.floor_app:app", env) as floor:
-        floor_read = load.wrk(floor, load.random_get(["/rows/{id}"], 1, last), seconds)
-        floor_write = load.wrk(floor, load.random_post("/rows/{id}/events", 1, last), seconds)
+        reads = load.random_get(["/rows/{id}"], 1, last)
+        floor_read = load.measured(floor, reads, seconds)
+        floor_write = load.measured(floor, load.random_post("/rows/{id}/events", 1, last), seconds)
     with load.serving("app.main:app", env) as api:
         token = data.board_token
-        get = load.wrk(api, load.random_get(["/projects/{id}"], 1, last, token), seconds)
-        listed = load.wrk(api, load.random_get(LIST_PATHS, 1, last, token), seconds)
-        voted = load.wrk(
-            api, load.each_once("/reviews/{id}/votes", data.queue_first, token, VOTE), seconds
+        get = load.measured(api, load.random_get(["/projects/{id}"], 1, last, token), seconds)
+        listed = load.measured(api, load.random_get(LIST_PATHS, 1, last, token), seconds)
+        # Each vote decides its review, so the warm-up takes the first of the queue and
+        # the measured run starts after it, past any request still in flight.
+        warm = load.wrk(
+            api, load.each_once("/reviews/{id}/votes", data.queue_first, token, VOTE), 1
         )
-    if voted.requests > data.queue_last - data.queue_first + 1:
+        first = data.queue_first + warm.requests + 2 * load.CONNECTIONS
+        voted = load.wrk(api, load.each_once("/reviews/{id}/votes", first, token, VOTE), seconds)
+    if first + voted.requests > data.queue_last:
         raise RuntimeError("the write load ran out of queued reviews: raise Scale.queue")
     return {
         "floor_read": floor_read.as_dict(),

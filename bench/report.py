@@ -38,6 +38,7 @@ def _load_rows(key: str, label: str) -> list[Row]:
     ]
 
 
+LOADS = ("floor_read", "project_get", "project_list", "floor_write", "gate_decision")
 ROWS = [
     *_load_rows("floor_read", "floor read (bare FastAPI + SQLModel)"),
     *_load_rows("project_get", "citygate GET /projects/{id}"),
@@ -74,6 +75,8 @@ ROWS = [
     Row("memory: worker RSS at end", _get("memory", "rss_end_mib"), "MiB", "≤ 200",
         lambda v: v <= 200 * 1000**2 / 1024**2),
     Row("memory: growth", _get("memory", "growth_percent"), "%", "±5", lambda v: abs(v) <= 5),
+    Row("failed requests, all loads",
+        lambda f: sum(f[k]["failed"] for k in (*LOADS, "memory")), "", "0", lambda v: v == 0),
 ]  # fmt: skip
 
 
