@@ -18,7 +18,8 @@ from app.models import metadata
 from app.people import service as people
 from app.people.models import Role
 from app.people.schemas import PersonCreate, TokenCreate
-from app.portfolio.term_index import index_all, unindexed
+from app.portfolio import tallies
+from app.portfolio.term_index import index_all, recount_frequencies, unindexed
 from app.projects.models import Project
 from workflows.invalid import WorkflowInvalid
 
@@ -84,6 +85,15 @@ def _reindex(args: argparse.Namespace) -> int:
     return 0
 
 
+def _recount(_: argparse.Namespace) -> int:
+    with session_scope() as session:
+        tallies.recount(session)
+        recount_frequencies(session)
+        session.commit()
+    print("Counted the portfolio afresh: matrix, pipeline and search term frequencies.")
+    return 0
+
+
 def _check_workflows(_: argparse.Namespace) -> int:
     try:
         registry = get_registry()
@@ -115,6 +125,10 @@ def main(argv: list[str] | None = None) -> int:
     reindex = commands.add_parser("reindex", help="rebuild the similar-project search index")
     reindex.add_argument("--missing", action="store_true", help="only projects not indexed yet")
     reindex.set_defaults(run=_reindex)
+    recount = commands.add_parser(
+        "recount", help="count the portfolio afresh after rows were loaded around the API"
+    )
+    recount.set_defaults(run=_recount)
     check = commands.add_parser("check-workflows", help="validate the published workflow files")
     check.set_defaults(run=_check_workflows)
     args = parser.parse_args(argv)

@@ -1,6 +1,7 @@
 """A fresh install: migrate, create the first administrator, use the token, verify the trail."""
 
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -68,3 +69,29 @@ def test_first_administrator_on_a_fresh_install(
     verified = run([str(BIN / "citygate"), "verify-audit"], url)
     assert verified.returncode == 0
     assert "Audit trail intact: 3 entries verified." in verified.stdout
+
+
+def test_recount_counts_rows_loaded_around_the_api(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'loaded.db'}"
+    assert run([str(BIN / "alembic"), "upgrade", "head"], url).returncode == 0
+    with sqlite3.connect(tmp_path / "loaded.db") as db:
+        db.execute(
+            "INSERT INTO project (id, city_id, title, problem_statement, intended_result,"
+            " ecosystem_partners, funding_sources, stage, workflow_name, workflow_version,"
+            " version, created_at, updated_at, stage_entered_at) VALUES (1, 1, 'Hub', 'p',"
+            " 'r', '[]', '[]', 'pilot', 'default', 1, 1, '2026-01-01 00:00:00',"
+            " '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+        )
+        db.execute("INSERT INTO project_theme VALUES (1, 'smart_mobility')")
+        db.execute("INSERT INTO project_term VALUES (1, 'hub', 2.0)")
+
+    counted = run([str(BIN / "citygate"), "recount"], url)
+
+    assert counted.returncode == 0, counted.stderr
+    with sqlite3.connect(tmp_path / "loaded.db") as db:
+        cells = db.execute(
+            "SELECT city_id, theme_code, stage, projects FROM matrix_cell"
+        ).fetchall()
+        terms = db.execute("SELECT term, projects FROM term_frequency").fetchall()
+    assert cells == [(1, "smart_mobility", "pilot", 1)]
+    assert terms == [("hub", 1)]
