@@ -23,13 +23,17 @@ _READ_ONLY = "citygate_read_only"
 def build_engine(url: str, *, echo: bool = False) -> Engine:
     """Create an engine; SQLite gets real transactions, foreign keys and WAL."""
     parsed = make_url(url)
-    # Room for a connection per request the admission middleware lets in at once.
-    pool = {"pool_size": 10, "max_overflow": 30}
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, echo=echo, pool_pre_ping=True, **pool)
+        # Room for a connection per request the admission middleware lets in at once.
+        return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=30)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False}, **pool)
+    # Few connections: each SQLite connection keeps its own page and statement caches,
+    # and one process reading one file gains nothing from dozens. Requests beyond them
+    # wait for one in a thread; the admission middleware keeps threads free for the rest.
+    engine = create_engine(
+        url, echo=echo, connect_args={"check_same_thread": False}, pool_size=8, max_overflow=0
+    )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

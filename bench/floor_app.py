@@ -51,10 +51,10 @@ def fill(engine: Engine, rows: int) -> None:
             session.commit()
 
 
-# A plain engine with citygate's pool size: the driver's own transaction handling.
-engine = create_engine(
-    os.environ.get("BENCH_DATABASE_URL", "sqlite:///var/bench.db"), pool_size=10, max_overflow=30
-)
+# A plain engine with citygate's pool sizes: the driver's own transaction handling.
+_url = os.environ.get("BENCH_DATABASE_URL", "sqlite:///var/bench.db")
+_pool = (8, 0) if _url.startswith("sqlite") else (10, 30)
+engine = create_engine(_url, pool_size=_pool[0], max_overflow=_pool[1])
 app = FastAPI(title="floor")
 
 

@@ -97,6 +97,7 @@ def wrk(server: Server, script: str, seconds: float) -> Load:
         lua.flush()
         done = subprocess.run(
             [binary, f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{max(1, round(seconds))}s",
+             "--timeout", "10s",
              "--latency", "-s", lua.name, server.url],
             capture_output=True, text=True, check=True,
         )  # fmt: skip

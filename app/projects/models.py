@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, BigInteger, Column, Text
+from sqlalchemy import JSON, BigInteger, Column, Index, Text, func, text
 from sqlmodel import Field, SQLModel
 
 from app.columns import created_now
@@ -30,6 +30,9 @@ class FactorKind(StrEnum):
 
 
 class Project(SQLModel, table=True):
+    # Lists and the matrix filter on the solution type whatever its case.
+    __table_args__ = (Index("ix_project_solution_type_lower", func.lower(text("solution_type"))),)
+
     id: int | None = Field(default=None, primary_key=True)
     city_id: int = Field(foreign_key="city.id", index=True)
     title: str = Field(max_length=200)
