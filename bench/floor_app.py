@@ -1,8 +1,8 @@
 """The floor: a bare FastAPI + SQLModel service with nothing of citygate's in the request path.
 
-It reads one row by id and writes one UPDATE and one INSERT in a transaction, with the same
-connection pool as citygate, so the ratio between them is what citygate's own
-work (authentication, authorization, read models, audit, events) costs.
+It reads one row by id and writes one UPDATE and one INSERT in a transaction, under the
+same server and load as citygate, so the ratio between them is what citygate's own work
+(authentication, authorization, read models, audit, events) costs.
 
     BENCH_DATABASE_URL=... uvicorn bench.floor_app:app
 """
