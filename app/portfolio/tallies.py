@@ -133,6 +133,7 @@ def _drop_counts(session: OrmSession, _previous_transaction: Any) -> None:
     session.info.pop(_PENDING, None)
 
 
+@cache
 def _counter_of(table: type[SQLModel]) -> str:
     (counter,) = (str(c.name) for c in sa_inspect(table).columns if not c.primary_key)
     return counter
