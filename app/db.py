@@ -70,6 +70,10 @@ def get_read_engine() -> Engine:
     return _reading(get_engine())
 
 
+def _request_engine() -> Engine:
+    return get_read_engine() if reads_only.get() else get_engine()
+
+
 @lru_cache(maxsize=4)
 def _reading(engine: Engine) -> Engine:
     return engine.execution_options(**{_READ_ONLY: True})
@@ -77,7 +81,7 @@ def _reading(engine: Engine) -> Engine:
 
 def request_sessions() -> Generator[Session, None, None]:
     """A session for the current request, outside FastAPI's dependencies (middleware)."""
-    with Session(get_read_engine() if reads_only.get() else get_engine()) as session:
+    with Session(_request_engine()) as session:
         yield session
 
 
@@ -85,7 +89,7 @@ async def get_session() -> AsyncGenerator[Session, None]:
     """The request's session. Opening one does no I/O, so this runs in the event loop:
     a request takes two fewer trips through the thread pool. Closing it returns the
     connection to the pool (a rollback of what was left uncommitted)."""
-    with Session(get_read_engine() if reads_only.get() else get_engine()) as session:
+    with Session(_request_engine()) as session:
         yield session
 
 
