@@ -42,7 +42,7 @@ def _load_demo(_: argparse.Namespace) -> int:
     for demo, token in issued:
         roles = ", ".join(role.value for role in demo.roles)
         print(f"  {demo.name:<15} {roles:<22} {demo.city or '-':<7} {token}")
-    print("\nTry: curl -H 'Authorization: Bearer <token>' http://127.0.0.1:8000/people/me")
+    print("\nTry: curl -H 'Authorization: Bearer <token>' http://127.0.0.1:8000/api/v1/people/me")
     return 0
 
 

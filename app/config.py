@@ -2,10 +2,10 @@
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from workflows.engine import DEFINITIONS_DIR
 
@@ -24,6 +24,20 @@ class Settings(BaseSettings):
     workflows_dir: Path = DEFINITIONS_DIR
     default_workflow: str = "default"
     page_size_max: int = Field(default=100, ge=1, le=1000)
+    # Who answers for the API, published in its OpenAPI document (ADR /core/doc-openapi-contact).
+    api_contact_name: str = "citygate"
+    api_contact_email: str = "citygate@example.org"
+    api_contact_url: str = "https://citygate.example.org"
+    # Browser origins allowed to call the API; `*` suits an open API whose callers send
+    # bearer tokens, not cookies. A comma-separated list narrows it.
+    cors_allow_origins: Annotated[list[str], NoDecode] = ["*"]
+
+    @field_validator("cors_allow_origins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
 
 
 @lru_cache

@@ -85,6 +85,7 @@ PROBLEM_TITLES = {
     413: "Content too large",
     422: "Request is not valid",
     500: "Internal server error",
+    503: "Service unavailable",
 }
 
 
@@ -144,6 +145,15 @@ async def _on_app_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    if any(error.get("type") == "json_invalid" for error in exc.errors()):
+        # Nothing could be read, so there is no field to name: a 400, not a 422.
+        return problem_response(
+            request,
+            status=400,
+            slug="malformed-body",
+            title="Malformed request body",
+            detail="The body is not valid JSON.",
+        )
     errors = _field_errors(exc)
     fields = ", ".join(error["field"] for error in errors)
     return problem_response(

@@ -1,10 +1,20 @@
 """create_app(): routers and error handlers, nothing else."""
 
-from fastapi import Depends, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
 from app.admission import AdmissionMiddleware
+from app.api import (
+    API_PREFIX,
+    API_VERSION,
+    ApiVersionMiddleware,
+    document_routes,
+    install_document,
+    refuse_unknown_query,
+)
 from app.audit.router import router as audit_router
 from app.auth.dependencies import get_principal
+from app.config import get_settings
 from app.deliverables.router import router as deliverables_router
 from app.errors import Problem, install_error_handlers
 from app.exchange.router import router as exchange_router
@@ -26,7 +36,8 @@ citygate carries the smart-city projects of a network of cities from idea to
 city-wide use through explicit decision moments (stage gates), and hands proven
 solutions on to the cities that want to follow.
 
-Every error is an RFC 9457 problem document (`application/problem+json`).
+Every error is an RFC 9457 problem document (`application/problem+json`). The API
+follows the NL GOV API Design Rules; its explained exceptions are in the README.
 
 Callers authenticate with `Authorization: Bearer <token>`; tokens are issued by an
 administrator (`citygate create-admin` makes the first one). Without a token, the
@@ -36,32 +47,59 @@ open portfolio can be read.
 
 def create_app() -> FastAPI:
     assert metadata.tables, "every table is registered through app.models"
-    # Every route checks a sent token, so a bad one is refused even where none is needed.
+    # The document and its viewer are served under the API's base path (app/api.py);
+    # a path with a trailing slash is another path, not a redirect (ADR /core/no-trailing-slash).
     app = FastAPI(
         title="citygate",
-        version="0.1.0",
+        version=API_VERSION,
         description=DESCRIPTION,
-        dependencies=[Depends(get_principal)],
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+        redirect_slashes=False,
     )
     install_error_handlers(app)
     app.add_middleware(IdempotencyMiddleware)
     # Outside idempotency: claiming a key is a write too.
     app.add_middleware(AdmissionMiddleware)
+    # Outside admission: a browser's preflight takes no request slot.
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=get_settings().cors_allow_origins,
+        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+        allow_headers=["Authorization", "Content-Type", "If-Match", "Idempotency-Key"],
+        expose_headers=["API-Version", "ETag", "Location", "X-Request-ID"],
+    )
     app.add_middleware(RequestIdMiddleware)
-    app.include_router(health_router)
-    app.include_router(reference_router)
-    app.include_router(projects_router)
-    app.include_router(kpis_router)
-    app.include_router(deliverables_router)
-    app.include_router(gates_router)
-    app.include_router(privacy_router)
-    app.include_router(portfolio_router)
-    app.include_router(exchange_router)
-    app.include_router(workflows_router)
-    app.include_router(people_router)
-    app.include_router(audit_router)
+    app.add_middleware(ApiVersionMiddleware)
+    app.include_router(_api())
+    install_document(app)
     _document_problem_schema(app)
     return app
+
+
+def _api() -> APIRouter:
+    # Every operation checks a sent token, so a bad one is refused even where none is needed.
+    api = APIRouter(
+        prefix=API_PREFIX, dependencies=[Depends(get_principal), Depends(refuse_unknown_query)]
+    )
+    for router in (
+        health_router,
+        reference_router,
+        projects_router,
+        kpis_router,
+        deliverables_router,
+        gates_router,
+        privacy_router,
+        portfolio_router,
+        exchange_router,
+        workflows_router,
+        people_router,
+        audit_router,
+        document_routes(),
+    ):
+        api.include_router(router)
+    return api
 
 
 def _document_problem_schema(app: FastAPI) -> None:

@@ -21,6 +21,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
+from app.api import API_PREFIX
 from app.audit.service import verify_trail
 from app.db import build_engine
 from bench import floor_app, lifecycle, load, portfolio
@@ -51,17 +52,17 @@ DATABASES = {
     "postgresql": "postgresql+psycopg://postgres@127.0.0.1:5432/citygate_bench",
 }
 LIST_PATHS = [
-    "/projects?theme=smart_mobility&stage=pilot",
-    "/projects?stage=idea&q=traffic",
-    "/projects?solution_type=chatbot&page=2",
+    f"{API_PREFIX}/projects?theme=smart_mobility&stage=pilot",
+    f"{API_PREFIX}/projects?stage=idea&q=traffic",
+    f"{API_PREFIX}/projects?solutionType=chatbot&page=2",
 ]
 # What a day of use looks like for the memory run: reads of every kind a worker serves.
 MIXED_PATHS = [
-    "/projects/{id}",
-    "/projects/{id}/history",
-    "/projects/{id}/kpis",
-    "/projects?theme=smart_living&stage=evaluation",
-    "/reviews/{id}",
+    f"{API_PREFIX}/projects/{id}",
+    f"{API_PREFIX}/projects/{id}/history",
+    f"{API_PREFIX}/projects/{id}/kpis",
+    f"{API_PREFIX}/projects?theme=smart_living&stage=evaluation",
+    f"{API_PREFIX}/reviews/{id}",
 ]
 VOTE = '{"decision": "go", "rationale": "Meets every criterion."}'
 
@@ -73,17 +74,23 @@ def http_figures(url: str, data: Dataset, scale: Scale) -> dict[str, Any]:
         reads = load.random_get(["/rows/{id}"], 1, last)
         floor_read = load.measured(floor, reads, seconds)
         floor_write = load.measured(floor, load.random_post("/rows/{id}/events", 1, last), seconds)
-    with load.serving("app.main:app", env) as api:
+    with load.serving("app.main:app", env, health=f"{API_PREFIX}/health") as api:
         token = data.board_token
-        get = load.measured(api, load.random_get(["/projects/{id}"], 1, last, token), seconds)
+        get = load.measured(
+            api, load.random_get([f"{API_PREFIX}/projects/{id}"], 1, last, token), seconds
+        )
         listed = load.measured(api, load.random_get(LIST_PATHS, 1, last, token), seconds)
         # Each vote decides its review, so the warm-up takes the first of the queue and
         # the measured run starts after it, past any request still in flight.
         warm = load.wrk(
-            api, load.each_once("/reviews/{id}/votes", data.queue_first, token, VOTE), 1
+            api,
+            load.each_once(f"{API_PREFIX}/reviews/{id}/votes", data.queue_first, token, VOTE),
+            1,
         )
         first = data.queue_first + warm.requests + 2 * load.CONNECTIONS
-        voted = load.wrk(api, load.each_once("/reviews/{id}/votes", first, token, VOTE), seconds)
+        voted = load.wrk(
+            api, load.each_once(f"{API_PREFIX}/reviews/{id}/votes", first, token, VOTE), seconds
+        )
     if first + voted.requests > data.queue_last:
         raise RuntimeError("the write load ran out of queued reviews: raise Scale.queue")
     return {
@@ -99,7 +106,7 @@ def http_figures(url: str, data: Dataset, scale: Scale) -> dict[str, Any]:
 def memory_figures(env: dict[str, str], data: Dataset, scale: Scale) -> dict[str, Any]:
     """Resident memory of one worker after a warm-up and after `memory_requests` more."""
     script = load.random_get(MIXED_PATHS, 1, data.projects, data.board_token)
-    with load.serving("app.main:app", env) as api:
+    with load.serving("app.main:app", env, health=f"{API_PREFIX}/health") as api:
         load.wrk(api, script, 2)
         start = api.rss_mib()
         served, samples, failed = 0, [start], 0

@@ -61,7 +61,7 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serving(app: str, env: dict[str, str]) -> Iterator[Server]:
+def serving(app: str, env: dict[str, str], health: str = "/health") -> Iterator[Server]:
     """One uvicorn worker (httptools, uvloop) without access log, as deployed."""
     port = _free_port()
     process = subprocess.Popen(
@@ -74,7 +74,7 @@ def serving(app: str, env: dict[str, str]) -> Iterator[Server]:
         deadline = time.monotonic() + 60
         while True:
             try:
-                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                if httpx.get(f"{url}{health}", timeout=2).status_code == 200:
                     break
             except httpx.TransportError:
                 pass

@@ -17,6 +17,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
+from app.api import API_PREFIX
 from app.db import build_engine, get_session
 from app.lifecycle import get_registry
 from app.main import create_app
@@ -117,5 +118,6 @@ def client(session: Session) -> Iterator[TestClient]:
 
     app = create_app()
     app.dependency_overrides[get_session] = request_session
-    with TestClient(app) as test_client:
+    # Tests speak to the API by paths relative to its base, as its OpenAPI document does.
+    with TestClient(app, base_url=f"http://testserver{API_PREFIX}") as test_client:
         yield test_client

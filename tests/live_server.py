@@ -1,5 +1,6 @@
 """A real server on loopback against a database of its own, with real commits, so that
-concurrent requests really meet on the database's locks and the server's thread pool."""
+concurrent requests really meet on the database's locks and the server's thread pool.
+The fixture gives the API's base URL."""
 
 import socket
 import threading
@@ -10,6 +11,7 @@ import pytest
 import uvicorn
 from alembic import command
 
+from app.api import API_PREFIX
 from app.config import get_settings
 from app.db import build_engine, get_engine
 from app.main import create_app
@@ -37,7 +39,7 @@ def live_server(empty_database_url: str, monkeypatch: pytest.MonkeyPatch) -> Ite
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.05)
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://127.0.0.1:{port}{API_PREFIX}"
     finally:
         server.should_exit = True
         thread.join(timeout=10)

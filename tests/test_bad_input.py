@@ -125,7 +125,8 @@ class TestCreateRefusals:
             "/projects", content=b"{title: oops", headers={"content-type": "application/json"}
         )
 
-        assert_problem(response, 422)
+        assert_problem(response, 400)
+        assert response.json()["type"] == "/problems/malformed-body"
         assert counts(session) == before
 
     def test_body_that_is_a_list(self, client: TestClient, lead: Headers) -> None:
@@ -140,7 +141,7 @@ class TestQueryAndPathRefusals:
             ("/projects/0", "project_id"),
             ("/projects/99999999999999999999", "project_id"),
             ("/projects?page=0", "page"),
-            ("/projects?page_size=1000", "page_size"),
+            ("/projects?pageSize=1000", "pageSize"),
             ("/projects?city=-3", "city"),
             ("/projects?q=" + "x" * 201, "q"),
             ("/projects?q=%00", "q"),

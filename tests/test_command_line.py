@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from app.api import API_PREFIX
 from app.config import get_settings
 from app.db import get_engine
 from app.main import create_app
@@ -51,7 +52,7 @@ def test_first_administrator_on_a_fresh_install(
     get_settings.cache_clear()
     get_engine.cache_clear()
     try:
-        with TestClient(create_app()) as client:
+        with TestClient(create_app(), base_url=f"http://testserver{API_PREFIX}") as client:
             me = client.get("/people/me", headers={"Authorization": f"Bearer {token}"}).json()
             person = client.post(
                 "/people",

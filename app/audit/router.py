@@ -40,9 +40,9 @@ class VerificationRead(BaseModel):
 def list_entries(
     session: SessionDep,
     _admin: AdminDep,
-    object_type: Annotated[Code | None, Query()] = None,
-    object_id: Annotated[Code | None, Query()] = None,
-    after_seq: Annotated[int, Query(ge=0, le=2**62)] = 0,
+    object_type: Annotated[Code | None, Query(alias="objectType")] = None,
+    object_id: Annotated[Code | None, Query(alias="objectId")] = None,
+    after_seq: Annotated[int, Query(alias="afterSeq", ge=0, le=2**62)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[AuditEntryRead]:
     """Audit entries oldest first; page on with `after_seq` set to the last `seq` seen."""

@@ -51,7 +51,9 @@ def import_inventory(
     actor: Annotated[Actor, Depends(importer)],
     session: SessionDep,
     registry: RegistryDep,
-    dry_run: Annotated[bool, Query(description="Report what would happen; change nothing.")] = True,
+    dry_run: Annotated[
+        bool, Query(alias="dryRun", description="Report what would happen; change nothing.")
+    ] = True,
 ) -> ImportReport:
     """Import an inventory, one project per row (city, title, description, theme, stage,
     partners, budget, tags; or a real register's columns). Every row is reported as

@@ -2,12 +2,14 @@
 
 from typing import Literal
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.db import SessionDep
+from app.errors import problem, problem_response
 
 router = APIRouter(tags=["health"])
 
@@ -17,12 +19,18 @@ class Health(BaseModel):
     database: Literal["ok", "unreachable"]
 
 
-@router.get("/health", responses={503: {"model": Health, "description": "Database unreachable"}})
-def health(session: SessionDep, response: Response) -> Health:
-    """Report whether the service can reach its database."""
+@router.get("/health", response_model=Health, responses=problem(503))
+def health(session: SessionDep, request: Request) -> Health | JSONResponse:
+    """Report whether the service can reach its database; 503 names what is down."""
     try:
         session.connection().execute(text("SELECT 1"))
     except SQLAlchemyError:
-        response.status_code = 503
-        return Health(status="unavailable", database="unreachable")
+        return problem_response(
+            request,
+            status=503,
+            slug="unavailable",
+            title="Service unavailable",
+            detail="The database cannot be reached.",
+            **Health(status="unavailable", database="unreachable").model_dump(),
+        )
     return Health(status="ok", database="ok")

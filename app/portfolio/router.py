@@ -23,9 +23,9 @@ def get_matrix(
     by: Literal["city", "province"] = "city",
     theme: Annotated[Code | None, Query(description="Only this theme.")] = None,
     stage: Annotated[Code | None, Query()] = None,
-    solution_type: Annotated[Tag | None, Query()] = None,
-    created_from: date | None = None,
-    created_to: date | None = None,
+    solution_type: Annotated[Tag | None, Query(alias="solutionType")] = None,
+    created_from: Annotated[date | None, Query(alias="createdFrom")] = None,
+    created_to: Annotated[date | None, Query(alias="createdTo")] = None,
 ) -> Matrix:
     """Who does what on which theme: counts per city (or province) and theme, by stage."""
     return views.matrix(

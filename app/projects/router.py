@@ -64,7 +64,9 @@ def list_projects(
     city: Annotated[int | None, Query(ge=1, le=MAX_ID, description="Owning city id.")] = None,
     theme: Annotated[Code | None, Query(description="A theme code.")] = None,
     stage: StageCode | None = None,
-    solution_type: Annotated[Tag | None, Query(description="Exact, case-insensitive.")] = None,
+    solution_type: Annotated[
+        Tag | None, Query(alias="solutionType", description="Exact, case-insensitive.")
+    ] = None,
     q: Annotated[
         SearchText | None,
         Query(
@@ -74,7 +76,7 @@ def list_projects(
         ),
     ] = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=100)] = 20,
+    page_size: Annotated[int, Query(alias="pageSize", ge=1, le=100)] = 20,
 ) -> ProjectPage:
     """List projects, newest first, filtered and paged, with the total count."""
     filters = ProjectFilters(

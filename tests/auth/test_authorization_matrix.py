@@ -45,6 +45,7 @@ class Rule:
 MOVE_REASON = {"reason": "Waiting for the council's decision"}
 RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/health"): Rule(EVERYONE),
+    ("GET", "/openapi.json"): Rule(EVERYONE),
     ("GET", "/cities"): Rule(EVERYONE),
     ("POST", "/cities"): Rule(ADMIN, {"name": "Tampere", "province": "Pirkanmaa", "country": "FI"}),
     ("GET", "/cities/{city_id}"): Rule(EVERYONE),

@@ -42,7 +42,7 @@ def test_dataset_is_served_and_decided_on(live_server: str) -> None:  # noqa: F8
 
     with httpx.Client(base_url=live_server, headers=board, timeout=30) as api:
         assert api.get("/projects/1").status_code == 200
-        listed = api.get("/projects", params={"page_size": 100})
+        listed = api.get("/projects", params={"pageSize": 100})
         review = api.get(f"/reviews/{data.queue_first}")
         vote = {"decision": "go", "rationale": "Meets every criterion."}
         decided = api.post(f"/reviews/{data.queue_last}/votes", json=vote)

@@ -119,7 +119,7 @@ class TestOwnData:
         assert (erased["name"], erased["email"], erased["roles"]) == (None, None, [])
         assert erased["erased_at"] is not None
         actions = client.get(
-            "/audit/entries?object_type=project&limit=500", headers=callers.admin
+            "/audit/entries?objectType=project&limit=500", headers=callers.admin
         ).json()
         mine = [a for a in actions if a["actor_pseudonym"] == person["pseudonym"]]
         assert [a["action"] for a in mine] == ["project.create"]

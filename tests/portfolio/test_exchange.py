@@ -34,7 +34,7 @@ def project_count(session: Session) -> int:
 
 def post(client: TestClient, body: bytes, headers: Headers, dry_run: bool) -> dict:  # type: ignore[type-arg]
     response = client.post(
-        f"/imports?dry_run={str(dry_run).lower()}", content=body, headers={**headers, **CSV}
+        f"/imports?dryRun={str(dry_run).lower()}", content=body, headers={**headers, **CSV}
     )
     assert response.status_code == 200, response.text
     report: dict = response.json()  # type: ignore[type-arg]
@@ -58,7 +58,7 @@ class TestRealInventory:
         unknown = {r["city"] for r in refused if r["reasons"][0].startswith("unknown city")}
         assert {"Amsterdam", "Den Haag", "Bonn", "Wroclaw"} <= unknown
         groningen = city_id(session, "Groningen")
-        imported = client.get(f"/projects?city={groningen}&page_size=100").json()["items"]
+        imported = client.get(f"/projects?city={groningen}&pageSize=100").json()["items"]
         assert len(imported) >= 5
         assert {p["stage"] for p in imported} <= {"idea", "pilot", "adopted", "stopped"}
 
@@ -135,7 +135,7 @@ class TestMessyFile:
         latin1 = MESSY.replace("Breda", "Breda é").encode("latin-1")
 
         response = client.post(
-            "/imports?dry_run=false", content=latin1, headers={**callers.admin, **CSV}
+            "/imports?dryRun=false", content=latin1, headers={**callers.admin, **CSV}
         )
 
         assert response.status_code == 422
@@ -162,7 +162,7 @@ class TestMessyFile:
         monkeypatch.setattr(service, "_carry_out", failing_second)
         with pytest.raises(RuntimeError):
             client.post(
-                "/imports?dry_run=false", content=MESSY.encode(), headers={**callers.admin, **CSV}
+                "/imports?dryRun=false", content=MESSY.encode(), headers={**callers.admin, **CSV}
             )
         session.rollback()
 
@@ -190,7 +190,7 @@ def test_xlsx_and_export_round_trip(client: TestClient, session: Session, caller
     xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
     imported = client.post(
-        "/imports?dry_run=false",
+        "/imports?dryRun=false",
         content=buffer.getvalue(),
         headers={**callers.admin, "content-type": xlsx},
     ).json()

@@ -117,8 +117,8 @@ def test_matrix_by_city_and_province(client: TestClient, portfolio: dict[str, in
 
 def test_matrix_filters(client: TestClient, portfolio: dict[str, int]) -> None:
     pilots = client.get("/portfolio/matrix?stage=pilot").json()["rows"]
-    lights = client.get("/portfolio/matrix?solution_type=SMART%20TRAFFIC%20LIGHTS").json()["rows"]
-    later = client.get("/portfolio/matrix?created_from=2999-01-01").json()["rows"]
+    lights = client.get("/portfolio/matrix?solutionType=SMART%20TRAFFIC%20LIGHTS").json()["rows"]
+    later = client.get("/portfolio/matrix?createdFrom=2999-01-01").json()["rows"]
 
     assert [(r["key"], r["total"]) for r in pilots] == [("Apeldoorn", 1)]
     assert [(r["key"], r["stages"]) for r in lights] == [

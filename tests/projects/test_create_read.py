@@ -90,12 +90,12 @@ class TestListProjects:
         apeldoorn = city_id(session, "Apeldoorn")
 
         def listed(query: str) -> set[int]:
-            items = client.get(f"/projects?page_size=100&{query}").json()["items"]
+            items = client.get(f"/projects?pageSize=100&{query}").json()["items"]
             return {item["id"] for item in items} & set(ids.values())
 
         assert listed("theme=smart_mobility") == {ids["lights_apeldoorn"], ids["lights_breda"]}
         assert listed(f"city={apeldoorn}") == {ids["lights_apeldoorn"]}
-        assert listed("solution_type=Smart%20Traffic%20Lights") == {
+        assert listed("solutionType=Smart%20Traffic%20Lights") == {
             ids["lights_apeldoorn"], ids["lights_breda"],
         }  # fmt: skip
         assert listed("q=SEWER") == {ids["water_amersfoort"]}
@@ -111,10 +111,10 @@ class TestListProjects:
         self, client: TestClient, session: Session, registry: WorkflowRegistry
     ) -> None:
         self._seed(session, registry)
-        everything = client.get("/projects?page_size=100").json()
+        everything = client.get("/projects?pageSize=100").json()
 
-        first = client.get("/projects?page_size=2&page=1").json()
-        second = client.get("/projects?page_size=2&page=2").json()
+        first = client.get("/projects?pageSize=2&page=1").json()
+        second = client.get("/projects?pageSize=2&page=2").json()
 
         assert first["total"] == second["total"] == everything["total"] >= 3
         assert len(first["items"]) == 2
@@ -127,7 +127,7 @@ class TestListProjects:
     ) -> None:
         self._seed(session, registry)
 
-        page = client.get("/projects?page=9999&page_size=100").json()
+        page = client.get("/projects?page=9999&pageSize=100").json()
 
         assert page["items"] == []
         assert page["total"] >= 3

@@ -37,7 +37,7 @@ def test_internal_notes_only_for_insiders(
     headers = {} if who == "anonymous" else getattr(callers, who)
 
     one = client.get(f"/projects/{project_id}", headers=headers).json()
-    listed = client.get("/projects?page_size=100", headers=headers).json()["items"]
+    listed = client.get("/projects?pageSize=100", headers=headers).json()["items"]
 
     in_list = next(item for item in listed if item["id"] == project_id)
     if sees_notes:
