@@ -10,7 +10,7 @@ from app.kpis.models import Kpi, KpiMeasurement
 from app.outbox.models import OutboxEvent
 from app.people.models import ApiToken, Person, PersonRole
 from app.portfolio.models import ProjectTerm
-from app.privacy.models import ChecklistAnswer, DpiaRecord
+from app.privacy.models import ChecklistAnswer, DpiaHistoryEntry, DpiaRecord
 from app.projects.models import (
     Project,
     ProjectFactor,
@@ -29,6 +29,7 @@ __all__ = [
     "ChecklistAnswer",
     "City",
     "Deliverable",
+    "DpiaHistoryEntry",
     "DpiaRecord",
     "FactorCategory",
     "GateCondition",

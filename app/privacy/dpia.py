@@ -8,13 +8,20 @@ from sqlmodel import Session
 
 from app.audit.recorder import record
 from app.auth.principal import Actor
-from app.clock import utcnow
+from app.clock import as_utc, utcnow
 from app.privacy import repository
 from app.privacy.errors import DpiaNotReady, DpiaNotRequired
 from app.privacy.evidence import RESIDUAL_HIGH, current, screened_answers, screening_of
-from app.privacy.models import DpiaRecord, ReviewState
-from app.privacy.schemas import AdviceCreate, DpiaRead, PriorConsultationCreate
+from app.privacy.models import (
+    ChecklistAnswer,
+    DpiaHistoryEntry,
+    DpiaHistoryKind,
+    DpiaRecord,
+    ReviewState,
+)
+from app.privacy.schemas import AdviceCreate, DpiaHistoryRead, DpiaRead, PriorConsultationCreate
 from app.privacy.service import rescreen, sorted_answers
+from app.privacy.status import Standing, standing_of
 from app.projects.models import Project
 from app.projects.service import ensure_open, project_id_of
 from workflows.engine import WorkflowRegistry
@@ -27,17 +34,45 @@ REVIEW_EVERY = timedelta(days=3 * 365)
 def dpia_read(session: Session, project: Project, registry: WorkflowRegistry) -> DpiaRead:
     record_ = _record(session, project, registry)
     answers = repository.answers_of(session, project_id_of(project), "dpia")
+    standing = _standing(record_, answers)
+    history = repository.history_of(session, record_.id) if record_.id is not None else []
     return DpiaRead(
+        status=standing.status,
+        status_reason=standing.reason,
+        status_since=standing.since,
         verdict=record_.verdict,
         reasons=record_.reasons,
         started=bool(answers),
         dpo_advice=record_.dpo_advice,
+        dpo_advice_at=record_.dpo_advice_at,
         residual_risk=record_.residual_risk,
         prior_consultation_needed=record_.residual_risk == RESIDUAL_HIGH,
         prior_consultation_on=record_.prior_consultation_on,
         signed_off_at=record_.signed_off_at,
         review_due=record_.review_due,
-        reopened_because=record_.reopened_because,
+        reopened_at=record_.reopened_at,
+        reopened_reasons=record_.reopened_reasons,
+        reopened_because="; ".join(record_.reopened_reasons) or None,
+        history=[
+            DpiaHistoryRead(
+                kind=DpiaHistoryKind(entry.kind),
+                at=entry.at,
+                by_pseudonym=entry.by_pseudonym,
+                detail=entry.detail,
+                residual_risk=entry.residual_risk,
+            )
+            for entry in history
+        ],
+    )
+
+
+def _standing(dpia: DpiaRecord, answers: list[ChecklistAnswer]) -> Standing:
+    first = min((as_utc(a.answered_at) for a in answers), default=None)
+    return standing_of(
+        dpia,
+        started=first.date() if first else None,
+        today=utcnow().date(),
+        required_by="; ".join(dpia.reasons),
     )
 
 
@@ -56,6 +91,7 @@ def record_advice(
     dpia.residual_risk = data.residual_risk
     session.add(dpia)
     _audit(session, actor, "dpia.advice", dpia, {"residual_risk": [None, data.residual_risk]})
+    _history(session, dpia, DpiaHistoryKind.ADVICE, actor, data.advice, data.residual_risk)
     session.commit()
     session.refresh(dpia)
     return dpia
@@ -96,8 +132,9 @@ def sign_off(
     ]
     if open_items:
         raise DpiaNotReady(f"Not yet acceptable: {', '.join(open_items)}.", open_items=open_items)
-    if dpia.dpo_advice is None:
+    if dpia.dpo_advice is None or dpia.dpo_advice_at is None:
         raise DpiaNotReady("The data protection officer's advice is not recorded yet.")
+    _check_advice_is_on_the_dpia_as_it_is(dpia)
     if dpia.residual_risk == RESIDUAL_HIGH and dpia.prior_consultation_on is None:
         raise DpiaNotReady("A high residual risk needs prior consultation of the AP first.")
     all_answers = repository.answers_of(session, project_id_of(project))
@@ -105,9 +142,12 @@ def sign_off(
     dpia.signed_off_at = utcnow()
     dpia.signed_off_by_pseudonym = actor.pseudonym
     dpia.review_due = dpia.signed_off_at.date() + REVIEW_EVERY
-    dpia.reopened_because = None
+    dpia.reopened_at = None
+    dpia.reopened_reasons = []
     session.add(dpia)
     _audit(session, actor, "dpia.sign_off", dpia, {"review_due": [None, str(dpia.review_due)]})
+    detail = f"Signed off; next review on {dpia.review_due.isoformat()}."
+    _history(session, dpia, DpiaHistoryKind.SIGNED_OFF, actor, detail, dpia.residual_risk)
     session.commit()
     session.refresh(dpia)
     return dpia
@@ -130,16 +170,68 @@ def document(session: Session, project: Project, registry: WorkflowRegistry) -> 
     reasons = "".join(f"<li>{escape(reason)}</li>" for reason in dpia.reasons)
     signed = dpia.signed_off_at.date().isoformat() if dpia.signed_off_at else "not signed off"
     advice = escape(dpia.dpo_advice or "None yet.")
+    since = f" since {dpia.status_since.isoformat()}" if dpia.status_since else ""
+    status = (
+        f"<p class='status'><strong>Status: {escape(dpia.status.value.replace('_', ' '))}"
+        f"{since}.</strong> {escape(dpia.status_reason)}</p>"
+    )
+    history = "".join(
+        f"<li>{entry.at.date().isoformat()}: {escape(entry.kind.value.replace('_', ' '))}. "
+        f"{escape(entry.detail)}</li>"
+        for entry in dpia.history
+    )
     return (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
         f"<title>DPIA: {escape(project.title)}</title></head><body>"
         f"<h1>Data protection impact assessment</h1><h2>{escape(project.title)}</h2>"
+        f"{status}"
         f"<p>Pre-screen: DPIA {escape(dpia.verdict.replace('_', ' '))}.</p><ul>{reasons}</ul>"
         + "".join(sections)
         + f"<h3>Advice of the data protection officer</h3><p>{advice}</p>"
         f"<p>Residual risk: {escape(dpia.residual_risk or 'not assessed')}.</p>"
         f"<p>Signed off: {signed}. Next review: "
-        f"{dpia.review_due.isoformat() if dpia.review_due else 'not set'}.</p></body></html>"
+        f"{dpia.review_due.isoformat() if dpia.review_due else 'not set'}.</p>"
+        f"<h3>History</h3><ul>{history or '<li>Nothing yet.</li>'}</ul></body></html>"
+    )
+
+
+def _check_advice_is_on_the_dpia_as_it_is(dpia: DpiaRecord) -> None:
+    """After a reopening or a passed review date, the DPO advises on the DPIA as carried out
+    again (GDPR art. 35(2)); advice from before it does not count for the new sign-off."""
+    assert dpia.dpo_advice_at is not None
+    advised = as_utc(dpia.dpo_advice_at)
+    if dpia.reopened_at is not None and advised < as_utc(dpia.reopened_at):
+        raise DpiaNotReady(
+            f"The DPO's advice of {advised.date().isoformat()} was given before the DPIA was "
+            f"reopened on {as_utc(dpia.reopened_at).date().isoformat()}; record the DPO's "
+            "advice on the DPIA as it is now first.",
+            reopened_reasons=dpia.reopened_reasons,
+        )
+    today = utcnow().date()
+    if dpia.review_due is not None and dpia.review_due < today and advised.date() < dpia.review_due:
+        raise DpiaNotReady(
+            f"The DPIA was due for review on {dpia.review_due.isoformat()} and the DPO's advice "
+            f"dates from {advised.date().isoformat()}; record the DPO's advice on the reviewed "
+            "DPIA first."
+        )
+
+
+def _history(
+    session: Session,
+    dpia: DpiaRecord,
+    kind: DpiaHistoryKind,
+    actor: Actor,
+    detail: str,
+    residual_risk: str | None,
+) -> None:
+    session.add(
+        DpiaHistoryEntry(
+            dpia_id=dpia.id or 0,
+            kind=kind.value,
+            by_pseudonym=actor.pseudonym,
+            detail=detail,
+            residual_risk=residual_risk,
+        )
     )
 
 

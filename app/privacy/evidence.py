@@ -48,7 +48,7 @@ def dpia_state(answers: list[ChecklistAnswer], record: DpiaRecord | None) -> Dpi
         started=any(a.checklist == "dpia" for a in answers),
         signed_off=record is not None and record.signed_off_at is not None,
         dpo_advice=record is not None and record.dpo_advice is not None,
-        reopened_because=record.reopened_because if record else None,
+        reopened_because=("; ".join(record.reopened_reasons) or None) if record else None,
         residual_high=record is not None and record.residual_risk == RESIDUAL_HIGH,
         prior_consultation=record is not None and record.prior_consultation_on is not None,
         review_due=record.review_due if record else None,

@@ -66,4 +66,29 @@ class DpiaRecord(SQLModel, table=True):
     screened_at_sign_off: dict[str, Any] = Field(
         default_factory=dict, sa_column=Column(JSON, nullable=False)
     )
-    reopened_because: str | None = Field(default=None, sa_column=Column(Text))
+    # Set when a change after sign-off reopens the DPIA; every reason since is kept, and
+    # the next sign-off needs the DPO's advice on the DPIA as carried out after it.
+    reopened_at: datetime | None = moment()
+    reopened_reasons: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+
+
+class DpiaHistoryKind(StrEnum):
+    ADVICE = "advice"
+    REOPENED = "reopened"
+    SIGNED_OFF = "signed_off"
+
+
+class DpiaHistoryEntry(SQLModel, table=True):
+    """What happened to a DPIA, oldest first: advice, reopenings and sign-offs."""
+
+    __tablename__ = "dpia_history"
+
+    id: int | None = Field(default=None, primary_key=True)
+    dpia_id: int = Field(foreign_key="dpia_record.id", index=True, ondelete="CASCADE")
+    kind: str = Field(max_length=12)
+    at: datetime = created_now()
+    by_pseudonym: str | None = Field(default=None, max_length=32)
+    detail: str = Field(sa_column=Column(Text, nullable=False))
+    residual_risk: str | None = Field(default=None, max_length=10)

@@ -2,7 +2,7 @@
 
 from sqlmodel import Session, col, select
 
-from app.privacy.models import ChecklistAnswer, DpiaRecord
+from app.privacy.models import ChecklistAnswer, DpiaHistoryEntry, DpiaRecord
 
 
 def answers_of(
@@ -28,3 +28,8 @@ def answer_to(
 
 def dpia_of(session: Session, project_id: int) -> DpiaRecord | None:
     return session.exec(select(DpiaRecord).where(DpiaRecord.project_id == project_id)).first()
+
+
+def history_of(session: Session, dpia_id: int) -> list[DpiaHistoryEntry]:
+    query = select(DpiaHistoryEntry).where(DpiaHistoryEntry.dpia_id == dpia_id)
+    return list(session.exec(query.order_by(col(DpiaHistoryEntry.id))))

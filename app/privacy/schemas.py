@@ -6,7 +6,8 @@ from typing import Annotated, Literal
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints
 
 from app.fields import Prose, Reason, UtcDateTime
-from app.privacy.models import ReviewState
+from app.privacy.models import DpiaHistoryKind, ReviewState
+from app.privacy.status import DpiaStatus
 
 AnswerText = Annotated[
     str,
@@ -90,14 +91,35 @@ class PriorConsultationCreate(BaseModel):
     consulted_on: date = Field(description="When the supervisory authority was consulted.")
 
 
+class DpiaHistoryRead(BaseModel):
+    kind: DpiaHistoryKind
+    at: UtcDateTime
+    by_pseudonym: str | None
+    detail: str = Field(description="The advice, the reason for reopening, or the sign-off.")
+    residual_risk: str | None
+
+
 class DpiaRead(BaseModel):
+    status: DpiaStatus = Field(
+        description="Where the DPIA stands: not_required, not_started, in_progress, current, "
+        "reopened (something it rests on changed after sign-off) or review_due (its review "
+        "date has passed)."
+    )
+    status_reason: str = Field(description="The status in a sentence, with its reasons.")
+    status_since: date | None = Field(description="Since when the status holds, when known.")
     verdict: str = Field(description="required, recommended, not_required or incomplete.")
     reasons: list[str]
     started: bool
     dpo_advice: str | None
+    dpo_advice_at: UtcDateTime | None
     residual_risk: str | None
     prior_consultation_needed: bool
     prior_consultation_on: date | None
     signed_off_at: UtcDateTime | None
     review_due: date | None
-    reopened_because: str | None
+    reopened_at: UtcDateTime | None
+    reopened_reasons: list[str] = Field(description="Every change since the last sign-off.")
+    reopened_because: str | None = Field(description="The reasons above in one sentence.")
+    history: list[DpiaHistoryRead] = Field(
+        description="Advice, reopenings and sign-offs, oldest first; earlier advice stays here."
+    )

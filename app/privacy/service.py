@@ -12,7 +12,13 @@ from app.errors import InvalidField
 from app.privacy import repository
 from app.privacy.errors import ChecklistNotFound, ItemNotAnswered, answer_refused
 from app.privacy.evidence import current, screened_answers, screening_of
-from app.privacy.models import ChecklistAnswer, DpiaRecord, ReviewState
+from app.privacy.models import (
+    ChecklistAnswer,
+    DpiaHistoryEntry,
+    DpiaHistoryKind,
+    DpiaRecord,
+    ReviewState,
+)
 from app.privacy.schemas import AnswerCreate, ReviewCreate
 from app.projects.models import Project
 from app.projects.service import ensure_open, project_id_of
@@ -52,6 +58,9 @@ def answer_item(
     _check_answer_type(item, data.answer)
     project_id = project_id_of(project)
     answer = repository.answer_to(session, project_id, checklist, item_id)
+    if answer is not None and _unchanged(answer, data, catalogue.version, item.fingerprint):
+        # The same answer again is no change: it keeps its review and reopens nothing.
+        return answer
     before = None if answer is None else answer.answer
     if answer is None:
         answer = ChecklistAnswer(
@@ -142,12 +151,40 @@ def rescreen(
         dpia = DpiaRecord(project_id=project_id, verdict=screening.verdict.value)
     dpia.verdict = screening.verdict.value
     dpia.reasons = list(screening.reasons)
-    if dpia.signed_off_at is not None and dpia.reopened_because is None:
+    if dpia.signed_off_at is not None:
         screened_now = sorted_answers(screened_answers(answers, registry.catalogues))
         if changed.startswith("dpia") or screened_now != dpia.screened_at_sign_off:
-            dpia.reopened_because = f"{changed} changed after sign-off"
+            _reopen(session, dpia, f"{changed} changed after sign-off")
     session.add(dpia)
     return dpia
+
+
+def _reopen(session: Session, dpia: DpiaRecord, reason: str) -> None:
+    """Keep every reason for reopening a signed-off DPIA, and when it was first reopened."""
+    if reason in dpia.reopened_reasons:
+        return
+    now = utcnow()
+    if dpia.reopened_at is None:
+        dpia.reopened_at = now
+    # A new list, so that the JSON column is seen as changed.
+    dpia.reopened_reasons = [*dpia.reopened_reasons, reason]
+    session.add(dpia)
+    session.flush()
+    session.add(
+        DpiaHistoryEntry(
+            dpia_id=dpia.id or 0, kind=DpiaHistoryKind.REOPENED.value, at=now, detail=reason
+        )
+    )
+
+
+def _unchanged(answer: ChecklistAnswer, data: AnswerCreate, version: int, fingerprint: str) -> bool:
+    same_value = type(answer.answer) is type(data.answer) and answer.answer == data.answer
+    return (
+        same_value
+        and answer.evidence == [str(url) for url in data.evidence]
+        and answer.catalogue_version == version
+        and answer.item_fingerprint == fingerprint
+    )
 
 
 def sorted_answers(answers: Mapping[str, bool | None]) -> dict[str, Any]:

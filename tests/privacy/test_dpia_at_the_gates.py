@@ -172,8 +172,13 @@ def test_camera_project_from_idea_to_scale_up_with_its_dpia(
         "The DPIA was reopened: prescreen item EDPB-C1 changed after sign-off."
     )
 
-    # re-checked for the scale-up, then signed off again
-    client.post(f"/projects/{project_id}/dpia/sign-off", headers=dpo)
+    # carried out again with the DPO for the scale-up, then signed off again
+    stale = client.post(f"/projects/{project_id}/dpia/sign-off", headers=dpo)
+    assert stale.status_code == 409
+    again = {"advice": "Still blur on the device; the wider area adds no identifiers",
+             "residual_risk": "medium"}  # fmt: skip
+    client.post(f"/projects/{project_id}/dpia/advice", json=again, headers=dpo)
+    assert client.post(f"/projects/{project_id}/dpia/sign-off", headers=dpo).status_code == 200
     measure(client, project_id, kpi_id, lead, 54)
     client.patch(f"/projects/{project_id}", json={"opex_eur_per_year": 25_000}, headers=lead)
     attach(client, project_id, lead, "evaluation_report", "business_case", "reuse_package")
@@ -189,4 +194,4 @@ def test_camera_project_from_idea_to_scale_up_with_its_dpia(
     assert "DPIA-D01: done" in document.text
     record = repository.dpia_of(session, project_id)
     assert record is not None
-    assert record.reopened_because is None
+    assert record.reopened_reasons == []
