@@ -13,6 +13,7 @@ from app.db import session_scope
 from app.demo.loader import load_demo
 from app.demo.people import issue_demo_tokens
 from app.errors import AppError
+from app.idempotency import store as idempotency
 from app.lifecycle import get_registry
 from app.models import metadata
 from app.people import service as people
@@ -76,6 +77,14 @@ def _verify_audit(_: argparse.Namespace) -> int:
     return 1
 
 
+def _sweep_idempotency_keys(_: argparse.Namespace) -> int:
+    with session_scope() as session:
+        swept = idempotency.sweep_expired(session)
+    hours = get_settings().idempotency_key_hours
+    print(f"Swept {swept} idempotency key(s) older than {hours} hours.")
+    return 0
+
+
 def _reindex(args: argparse.Namespace) -> int:
     with session_scope() as session:
         projects = unindexed(session) if args.missing else list(session.exec(select(Project)))
@@ -122,6 +131,11 @@ def main(argv: list[str] | None = None) -> int:
     admin.set_defaults(run=_create_admin)
     verify = commands.add_parser("verify-audit", help="verify the audit trail's hash chain")
     verify.set_defaults(run=_verify_audit)
+    sweep = commands.add_parser(
+        "sweep-idempotency-keys",
+        help="delete stored responses of Idempotency-Keys past their expiry (run periodically)",
+    )
+    sweep.set_defaults(run=_sweep_idempotency_keys)
     reindex = commands.add_parser("reindex", help="rebuild the similar-project search index")
     reindex.add_argument("--missing", action="store_true", help="only projects not indexed yet")
     reindex.set_defaults(run=_reindex)

@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     workflows_dir: Path = DEFINITIONS_DIR
     default_workflow: str = "default"
     page_size_max: int = Field(default=100, ge=1, le=1000)
+    # How long an Idempotency-Key is remembered (the expiry policy the API publishes).
+    idempotency_key_hours: int = Field(default=24, ge=1, le=24 * 30)
     # Who answers for the API, published in its OpenAPI document (ADR /core/doc-openapi-contact).
     api_contact_name: str = "citygate"
     api_contact_email: str = "citygate@example.org"

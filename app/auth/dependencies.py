@@ -24,7 +24,10 @@ def get_principal(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
     if credentials is not None:
-        return principal_for_token(session, credentials.credentials)
+        principal = principal_for_token(session, credentials.credentials)
+        # Told to the middleware that stores keyed responses: whose request this was.
+        request.state.person_id = principal.person_id
+        return principal
     if "authorization" in request.headers:
         raise NotAuthenticated("Send the token as `Authorization: Bearer <token>`.")
     return ANONYMOUS

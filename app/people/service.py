@@ -12,6 +12,7 @@ from app.auth import tokens
 from app.auth.principal import Actor
 from app.clock import utcnow
 from app.errors import InvalidField
+from app.idempotency import store as idempotency
 from app.people import repository
 from app.people.errors import ChairTaken, EmailTaken, PersonErased, PersonNotFound, TokenNotFound
 from app.people.models import CITY_ROLES, ApiToken, Person, Role
@@ -148,6 +149,8 @@ def erase_person(session: Session, *, person: Person, actor: Actor) -> Person:
         .where(col(AuditEntry.actor_person_id) == person.id)
         .values(actor_person_id=None)
     )
+    # Stored answers to keyed requests may carry the name and e-mail address too.
+    idempotency.forget_person(session, person.id)
     _audit(session, actor, "person.erase", person.id, diff(before, _snapshot(person)))
     session.commit()
     session.refresh(person)
