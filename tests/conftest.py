@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from app.api import API_PREFIX
+from app.config import get_settings
 from app.db import RequestSession, build_engine, get_session, held_session
 from app.lifecycle import get_registry
 from app.main import create_app
@@ -125,3 +126,14 @@ def client(session: Session) -> Iterator[TestClient]:
     # Tests speak to the API by paths relative to its base, as its OpenAPI document does.
     with TestClient(app, base_url=f"http://testserver{API_PREFIX}") as test_client:
         yield test_client
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _checkpoints_of_the_suite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The audit checkpoints of the suite's databases, apart from any demo's in `var/`."""
+    path = tmp_path_factory.mktemp("checkpoints") / "audit-checkpoints.jsonl"
+    os.environ["AUDIT_CHECKPOINTS_PATH"] = str(path)
+    get_settings.cache_clear()
+    yield
+    os.environ.pop("AUDIT_CHECKPOINTS_PATH", None)
+    get_settings.cache_clear()
