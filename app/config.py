@@ -30,6 +30,10 @@ class Settings(BaseSettings):
     workflows_dir: Path = DEFINITIONS_DIR
     default_workflow: str = "default"
     page_size_max: int = Field(default=100, ge=1, le=1000)
+    # Request bodies: the largest a JSON operation reads (routes that take files name
+    # their own limit), and how long a whole body may take to arrive.
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    body_read_timeout_seconds: float = Field(default=30.0, gt=0, le=600)
     # How long an Idempotency-Key is remembered (the expiry policy the API publishes).
     idempotency_key_hours: int = Field(default=24, ge=1, le=24 * 30)
     # Who answers for the API, published in its OpenAPI document (ADR /core/doc-openapi-contact).

@@ -22,10 +22,12 @@ from app.auth.dependencies import get_principal
 from app.config import get_settings
 from app.deliverables.router import router as deliverables_router
 from app.errors import Problem, install_error_handlers
+from app.exchange.router import MAX_BYTES as IMPORT_MAX_BYTES
 from app.exchange.router import router as exchange_router
 from app.gates.router import router as gates_router
 from app.health.router import router as health_router
 from app.idempotency.middleware import IdempotencyMiddleware
+from app.intake import BodyIntakeMiddleware
 from app.kpis.router import router as kpis_router
 from app.lifecycle import get_registry
 from app.models import metadata
@@ -66,6 +68,11 @@ async def _startup(_app: FastAPI) -> AsyncIterator[None]:
     yield
 
 
+# Routes that take files, with the largest body each reads; every other route reads
+# MAX_BODY_BYTES at most.
+LARGE_BODIES = {f"{API_PREFIX}/imports": IMPORT_MAX_BYTES}
+
+
 def create_app() -> FastAPI:
     assert metadata.tables, "every table is registered through app.models"
     # The document and its viewer are served under the API's base path (app/api.py);
@@ -84,6 +91,8 @@ def create_app() -> FastAPI:
     app.add_middleware(IdempotencyMiddleware)
     # Outside idempotency: claiming a key is a write too.
     app.add_middleware(AdmissionMiddleware)
+    # Outside admission: a request is let in once its body has arrived.
+    app.add_middleware(BodyIntakeMiddleware, large_bodies=LARGE_BODIES)
     # Outside admission: a browser's preflight takes no request slot.
     app.add_middleware(
         CORSMiddleware,
