@@ -5,8 +5,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Response
 
 from app.auth.dependencies import PrincipalDep, require
+from app.auth.errors import Forbidden
 from app.auth.principal import Actor, Principal
-from app.concurrency import IfMatchDep, etag
+from app.concurrency import IfMatchDep, RequiredIfMatchDep, etag
 from app.db import SessionDep
 from app.errors import problem
 from app.gates import decisions, repository, service
@@ -54,6 +55,26 @@ def board_member(principal: PrincipalDep) -> Actor:
 
 
 BoardDep = Annotated[Actor, Depends(board_member)]
+
+
+def voter_on_review(actor: BoardDep, project: ReviewProjectDep, session: SessionDep) -> Actor:
+    """A board member not tied to the project's city or a partner city."""
+    decisions.ensure_not_tied(session, actor.principal, project)
+    return actor
+
+
+def chair_on_review(
+    actor: Annotated[Actor, Depends(voter_on_review)],
+) -> Actor:
+    """The chair of the board, not tied to the project."""
+    if not actor.principal.board_chair:
+        raise Forbidden("Only the chair of the board decides without the voting rule.")
+    return actor
+
+
+# Who may act is settled before the precondition is looked at (401/403 before 428).
+VoterDep = Annotated[Actor, Depends(voter_on_review)]
+ChairDep = Annotated[Actor, Depends(chair_on_review)]
 
 
 @router.get("/projects/{project_id}/gate", responses=problem(401, 404, 409, 422))
@@ -118,19 +139,22 @@ def get_review(
     return review_read(session, review, project)
 
 
-@router.post("/reviews/{review_id}/votes", responses=problem(400, 401, 403, 404, 409, 412, 422))
+@router.post(
+    "/reviews/{review_id}/votes", responses=problem(400, 401, 403, 404, 409, 412, 422, 428)
+)
 def cast_vote(
-    actor: BoardDep,
+    actor: VoterDep,
     review: ReviewDep,
     project: ReviewProjectDep,
+    expected: RequiredIfMatchDep,
     body: VoteCreate,
     session: SessionDep,
     registry: RegistryDep,
     response: Response,
-    expected: IfMatchDep,
 ) -> ReviewRead:
     """Vote Go, Kill, Hold or Recycle with a rationale; voting again changes the vote.
-    The decision is taken as soon as the gate's voting rule is met."""
+    The decision is taken as soon as the gate's voting rule is met. `If-Match` with the
+    review's ETag is required: a vote is cast on the review as the member last read it."""
     decisions.cast_vote(
         session,
         review=review,
@@ -144,18 +168,21 @@ def cast_vote(
     return review_read(session, review, project)
 
 
-@router.post("/reviews/{review_id}/decision", responses=problem(400, 401, 403, 404, 409, 412, 422))
+@router.post(
+    "/reviews/{review_id}/decision", responses=problem(400, 401, 403, 404, 409, 412, 422, 428)
+)
 def decide_as_chair(
-    actor: BoardDep,
+    actor: ChairDep,
     review: ReviewDep,
     project: ReviewProjectDep,
+    expected: RequiredIfMatchDep,
     body: ChairDecisionCreate,
     session: SessionDep,
     registry: RegistryDep,
     response: Response,
-    expected: IfMatchDep,
 ) -> ReviewRead:
-    """The chair decides with a reason, whether or not the voting rule was met."""
+    """The chair decides with a reason, whether or not the voting rule was met.
+    `If-Match` with the review's ETag is required: the decision is on what the chair saw."""
     decisions.decide_by_chair(
         session,
         review=review,
@@ -181,16 +208,23 @@ def list_conditions(
 
 @router.post(
     "/projects/{project_id}/conditions/{condition_id}/met",
-    responses=problem(401, 403, 404, 422),
+    responses=problem(401, 403, 404, 412, 422),
 )
 def mark_condition_met(
     actor: LeadOfProjectDep,
     project: ProjectDep,
     condition_id: Annotated[int, Path(ge=1, le=MAX_ID)],
     session: SessionDep,
+    response: Response,
+    expected: IfMatchDep,
 ) -> ConditionRead:
-    """Mark a condition of a Go as met."""
+    """Mark a condition of a Go as met; the ETag and `If-Match` are the condition's."""
     condition = service.mark_condition_met(
-        session, project=project, condition_id=condition_id, actor=actor
+        session,
+        project=project,
+        condition_id=condition_id,
+        actor=actor,
+        expected_version=expected,
     )
+    response.headers["ETag"] = etag(condition.version)
     return ConditionRead.model_validate(condition)

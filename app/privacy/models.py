@@ -44,6 +44,8 @@ class ChecklistAnswer(SQLModel, table=True):
     action_due: date | None = None
     reviewed_by_pseudonym: str | None = Field(default=None, max_length=32)
     reviewed_at: datetime | None = moment()
+    # Bumped on every write; exposed as the ETag that `If-Match` is checked against.
+    version: int = Field(default=1)
 
 
 class DpiaRecord(SQLModel, table=True):
@@ -67,3 +69,5 @@ class DpiaRecord(SQLModel, table=True):
         default_factory=dict, sa_column=Column(JSON, nullable=False)
     )
     reopened_because: str | None = Field(default=None, sa_column=Column(Text))
+    # Bumped on every write; exposed as the ETag that `If-Match` is checked against.
+    version: int = Field(default=1)

@@ -49,6 +49,10 @@ class ItemRead(BaseModel):
     review_comment: str | None
     action_plan: str | None
     action_due: date | None
+    version: int | None = Field(
+        description='The answer\'s ETag, to send as `If-Match` (quoted, e.g. `"3"`); none '
+        "while unanswered."
+    )
 
 
 class ChecklistRead(BaseModel):
@@ -101,3 +105,6 @@ class DpiaRead(BaseModel):
     signed_off_at: UtcDateTime | None
     review_due: date | None
     reopened_because: str | None
+    version: int = Field(
+        description='The DPIA record\'s ETag, to send as `If-Match` (e.g. `"3"`); 0 before any.'
+    )
