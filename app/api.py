@@ -22,6 +22,7 @@ from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app import api_contract
 from app.config import get_settings
 from app.errors import PROBLEM_JSON, AppError
 
@@ -111,7 +112,9 @@ def install_document(app: FastAPI) -> None:
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = shape(build())
+            document = build()
+            api_contract.declare(document, app.routes)
+            app.openapi_schema = shape(document)
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Response
 
-from app.auth.dependencies import PrincipalDep, require
+from app.auth.dependencies import AuthenticatedDep, require
 from app.auth.errors import Forbidden
 from app.auth.principal import Actor, Principal
 from app.concurrency import IfMatchDep, RequiredIfMatchDep, etag
@@ -25,15 +25,10 @@ from app.lifecycle import RegistryDep
 from app.paths import MAX_ID, IdPath
 from app.people.models import Role
 from app.projects import service as projects
-from app.projects.dependencies import LeadOfProjectDep, ProjectDep, insider_of_project
+from app.projects.dependencies import InsiderDep, LeadOfProjectDep, ProjectDep, insider
 from app.projects.models import Project
 
 router = APIRouter(tags=["gates"])
-
-
-def ensure_insider(principal: Principal, project: Project) -> None:
-    """Reviews are for the project's city, the board and administrators."""
-    insider_of_project(principal, project)
 
 
 def valid_review_id(review_id: IdPath, session: SessionDep) -> GateReview:
@@ -50,7 +45,15 @@ def project_of(review: ReviewDep, session: SessionDep) -> Project:
 ReviewProjectDep = Annotated[Project, Depends(project_of)]
 
 
-def board_member(principal: PrincipalDep) -> Actor:
+def review_insider(principal: AuthenticatedDep, project: ReviewProjectDep) -> Principal:
+    """Reviews are for the project's city, the board and administrators."""
+    return insider(principal, project)
+
+
+ReviewInsiderDep = Annotated[Principal, Depends(review_insider)]
+
+
+def board_member(principal: AuthenticatedDep) -> Actor:
     return require(principal, Role.BOARD_MEMBER)
 
 
@@ -114,10 +117,9 @@ def submit_to_gate(
 
 @router.get("/projects/{project_id}/gate/reviews", responses=problem(401, 403, 404, 422))
 def list_reviews(
-    project: ProjectDep, principal: PrincipalDep, session: SessionDep
+    project: ProjectDep, _insider: InsiderDep, session: SessionDep
 ) -> list[ReviewRead]:
     """Every review of the project, oldest first."""
-    ensure_insider(principal, project)
     eligible = decisions.eligible_voters(session, project)
     return [
         review_read(session, review, project, eligible)
@@ -129,12 +131,11 @@ def list_reviews(
 def get_review(
     review: ReviewDep,
     project: ReviewProjectDep,
-    principal: PrincipalDep,
+    _insider: ReviewInsiderDep,
     session: SessionDep,
     response: Response,
 ) -> ReviewRead:
     """One review with its criteria snapshot, votes and decision."""
-    ensure_insider(principal, project)
     response.headers["ETag"] = etag(review.version)
     return review_read(session, review, project)
 
@@ -198,10 +199,9 @@ def decide_as_chair(
 
 @router.get("/projects/{project_id}/conditions", responses=problem(401, 403, 404, 422))
 def list_conditions(
-    project: ProjectDep, principal: PrincipalDep, session: SessionDep
+    project: ProjectDep, _insider: InsiderDep, session: SessionDep
 ) -> list[ConditionRead]:
     """Conditions attached to Go decisions, soonest due first."""
-    ensure_insider(principal, project)
     rows = repository.conditions_of_project(session, projects.project_id_of(project))
     return [ConditionRead.model_validate(row) for row in rows]
 

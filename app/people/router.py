@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from app.audit import service as audit
 from app.audit.router import AuditEntryRead
-from app.auth.dependencies import AdminDep, AuthenticatedDep, PrincipalDep, require
+from app.auth.dependencies import AdminDep, AuthenticatedDep, require
 from app.auth.errors import Forbidden
 from app.auth.principal import Actor
 from app.concurrency import IfMatchDep, set_etag
@@ -29,14 +29,14 @@ from app.people.schemas import (
 router = APIRouter(tags=["people"])
 
 
-def self_or_admin(person_id: IdPath, principal: PrincipalDep, session: SessionDep) -> Person:
+def self_or_admin(person_id: IdPath, principal: AuthenticatedDep, session: SessionDep) -> Person:
     """The person, for themselves or an administrator; others learn nothing about the id."""
     if principal.person_id != person_id:
         require(principal, Role.ADMINISTRATOR)
     return service.get_person(session, person_id=person_id)
 
 
-def token_of_caller(token_id: IdPath, principal: PrincipalDep, session: SessionDep) -> ApiToken:
+def token_of_caller(token_id: IdPath, principal: AuthenticatedDep, session: SessionDep) -> ApiToken:
     """A token for its owner or an administrator; others get 403 whether or not it exists."""
     if principal.is_anonymous or principal.has(Role.ADMINISTRATOR):
         require(principal, Role.ADMINISTRATOR)
@@ -47,7 +47,7 @@ def token_of_caller(token_id: IdPath, principal: PrincipalDep, session: SessionD
     return api_token
 
 
-def actor_for_token(principal: PrincipalDep) -> Actor:
+def actor_for_token(principal: AuthenticatedDep) -> Actor:
     """Owners act as themselves; administrators as administrators."""
     if principal.has(Role.ADMINISTRATOR):
         return Actor(principal, Role.ADMINISTRATOR.value)

@@ -27,6 +27,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # SQLite drops a column in place (3.35+); a batch copy would reflect the tables these
+    # refer to, expression indexes and all.
     for table in reversed(TABLES):
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.drop_column("version")
+        op.execute(f"ALTER TABLE {table} DROP COLUMN version")
