@@ -5,11 +5,6 @@ replayed, and a corrected retry after a refusal acts.
 """
 
 import contextlib
-import os
-import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -27,53 +22,10 @@ from app.db import build_engine, get_engine
 from app.main import create_app
 from app.people.models import Role
 from app.projects.models import Project
-from tests.conftest import ROOT, alembic_config
+from tests.conftest import alembic_config
 from tests.factories import project_payload
-from tests.live_server import live_server  # noqa: F401  (a fixture)
+from tests.live_server import Server, live_server  # noqa: F401  (a fixture)
 from tests.people_factories import Headers, bearer, make_person, token_for
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-class Server:
-    """`uvicorn` in a process of its own, so that it can be killed as a crash kills it."""
-
-    def __init__(self, database_url: str) -> None:
-        self.database_url = database_url
-        self.port = free_port()
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}{API_PREFIX}"
-
-    def start(self) -> None:
-        env = {**os.environ, "DATABASE_URL": self.database_url, "ENVIRONMENT": "demo"}
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "app.main:app", "--port", str(self.port)],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.base_url}/health", timeout=1).status_code == 200:
-                    return
-            except httpx.TransportError:
-                time.sleep(0.1)
-        raise AssertionError("the server did not start")
-
-    def kill(self) -> None:
-        assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=10)
 
 
 @pytest.fixture
