@@ -51,8 +51,6 @@ def declare(document: dict[str, Any], routes: Sequence[BaseRoute]) -> None:
         if needs_token(route)
         for method in route.methods or ()
     }
-    components = document.setdefault("components", {})
-    components.setdefault("parameters", {})[IDEMPOTENCY_KEY] = _idempotency_key()
     for path, operations in document.get("paths", {}).items():
         for method, operation in operations.items():
             if not isinstance(operation, dict) or "responses" not in operation:
@@ -67,8 +65,7 @@ def _declare_operation(operation: dict[str, Any], method: str, *, needs_token: b
         statuses += [408, 413]
     if method == "post":
         statuses += [409, 422]
-        parameters = operation.setdefault("parameters", [])
-        parameters.append({"$ref": f"#/components/parameters/{IDEMPOTENCY_KEY}"})
+        operation.setdefault("parameters", []).append(_idempotency_key())
     for status in statuses:
         responses.setdefault(str(status), _problem(status))
     # Either no token at all, or a valid one; a token needed is the only way in.

@@ -55,6 +55,8 @@ class BodyIntakeMiddleware:
             body = await asyncio.wait_for(
                 _read(receive, limit), timeout=settings.body_read_timeout_seconds
             )
+        except _ClientGone:
+            return
         except TimeoutError:
             await _problem(
                 send,
@@ -109,13 +111,17 @@ def _reading_session() -> Generator[Session, None, None]:
         yield session
 
 
+class _ClientGone(Exception):
+    """The client left before its body arrived: there is nobody to answer."""
+
+
 async def _read(receive: Receive, limit: int) -> bytes | None:
     """The whole body, or None as soon as it passes `limit`."""
     body = bytearray()
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
-            return bytes(body)
+            raise _ClientGone
         body.extend(message.get("body", b""))
         if len(body) > limit:
             return None
