@@ -9,7 +9,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 # The PostgreSQL pass of the suite; override to point at another server.
 TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: install run migrate demo test test-sqlite test-postgres lint typecheck check-migrations lock clean bench
+.PHONY: install run migrate demo demo-reset test test-sqlite test-postgres lint typecheck check-migrations lock clean bench
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ migrate: $(STAMP)
 
 demo: migrate
 	$(BIN)/citygate load-demo
+
+# The demo database and its audit checkpoints, emptied and loaded afresh (.venv stays).
+demo-reset: $(STAMP)
+	rm -f var/citygate.db var/citygate.db-wal var/citygate.db-shm var/audit-checkpoints.jsonl
+	$(MAKE) demo
 
 run: demo
 	$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT)

@@ -9,6 +9,9 @@ header on every success, and the 400 that any operation answers to unreadable in
 The rules and this project's explained exceptions are in the README's API section.
 """
 
+import hashlib
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
@@ -16,8 +19,10 @@ from fastapi.dependencies.models import Dependant
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app import api_contract
 from app.config import get_settings
 from app.errors import PROBLEM_JSON, AppError
 
@@ -107,7 +112,9 @@ def install_document(app: FastAPI) -> None:
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = shape(build())
+            document = build()
+            api_contract.declare(document, app.routes)
+            app.openapi_schema = shape(document)
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
@@ -181,6 +188,31 @@ def document_routes() -> APIRouter:
 
     @routes.get("/docs")
     def interactive_docs() -> HTMLResponse:
-        return get_swagger_ui_html(openapi_url=API_PREFIX + OPENAPI_PATH, title="citygate API")
+        # Swagger UI from the package's own files (app/static), so the page works offline;
+        # no validator badge either, which Swagger UI would fetch from its own server.
+        return get_swagger_ui_html(
+            openapi_url=API_PREFIX + OPENAPI_PATH,
+            title="citygate API",
+            swagger_js_url=static_url("swagger-ui/swagger-ui-bundle.js"),
+            swagger_css_url=static_url("swagger-ui/swagger-ui.css"),
+            swagger_favicon_url=static_url("swagger-ui/favicon-32x32.png"),
+            swagger_ui_parameters={"validatorUrl": None},
+        )
 
     return routes
+
+
+STATIC_DIR = Path(__file__).parent / "static"
+STATIC_PATH = "/static"
+
+
+@lru_cache
+def static_url(name: str) -> str:
+    """The URL of a file under app/static, versioned by its content hash."""
+    digest = hashlib.sha256((STATIC_DIR / name).read_bytes()).hexdigest()[:12]
+    return f"{STATIC_PATH}/{name}?v={digest}"
+
+
+def install_static(app: FastAPI) -> None:
+    """Serve the package's own assets (outside the API's base path, like web pages)."""
+    app.mount(STATIC_PATH, StaticFiles(directory=STATIC_DIR), name="static")

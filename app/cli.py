@@ -1,18 +1,26 @@
 """`citygate` command line: operator tasks outside the API."""
 
 import argparse
+import base64
+import json
+import secrets
 import sys
+from dataclasses import asdict
+from pathlib import Path
 
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pydantic import ValidationError
 from sqlmodel import select
 
-from app.audit.service import verify_trail
+from app.audit.service import take_checkpoint, verify_trail
 from app.auth.principal import SYSTEM
 from app.config import get_settings
 from app.db import session_scope
 from app.demo.loader import load_demo
 from app.demo.people import issue_demo_tokens
 from app.errors import AppError
+from app.idempotency import store as idempotency
 from app.lifecycle import get_registry
 from app.models import metadata
 from app.people import service as people
@@ -66,14 +74,39 @@ def _create_admin(args: argparse.Namespace) -> int:
     return 0
 
 
-def _verify_audit(_: argparse.Namespace) -> int:
+def _verify_audit(args: argparse.Namespace) -> int:
     with session_scope() as session:
-        result = verify_trail(session)
+        result = verify_trail(session, checkpoints_path=args.checkpoints)
     if result.intact:
         print(f"Audit trail intact: {result.entries_checked} entries verified.")
         return 0
     print(f"Audit trail BROKEN at entry {result.first_bad_seq}: {result.problem}", file=sys.stderr)
     return 1
+
+
+def _audit_checkpoint(args: argparse.Namespace) -> int:
+    with session_scope() as session:
+        checkpoint = take_checkpoint(session, path=args.path)
+    # The line to publish where the database's writers cannot reach it.
+    print(json.dumps(asdict(checkpoint), sort_keys=True))
+    return 0
+
+
+def _new_audit_keys(_: argparse.Namespace) -> int:
+    seed = Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+    )
+    print(f"AUDIT_KEY={secrets.token_urlsafe(48)}")
+    print(f"AUDIT_CHECKPOINT_KEY={base64.urlsafe_b64encode(seed).decode()}")
+    return 0
+
+
+def _sweep_idempotency_keys(_: argparse.Namespace) -> int:
+    with session_scope() as session:
+        swept = idempotency.sweep_expired(session)
+    hours = get_settings().idempotency_key_hours
+    print(f"Swept {swept} idempotency key(s) older than {hours} hours.")
+    return 0
 
 
 def _reindex(args: argparse.Namespace) -> int:
@@ -120,8 +153,29 @@ def main(argv: list[str] | None = None) -> int:
     admin.add_argument("--email", required=True)
     admin.add_argument("--days", type=int, default=30, choices=range(1, 366), metavar="1..365")
     admin.set_defaults(run=_create_admin)
-    verify = commands.add_parser("verify-audit", help="verify the audit trail's hash chain")
+    verify = commands.add_parser(
+        "verify-audit", help="verify the audit trail's keyed chain against signed checkpoints"
+    )
+    verify.add_argument(
+        "--checkpoints",
+        type=Path,
+        default=None,
+        help="a published copy of the checkpoints (default: AUDIT_CHECKPOINTS_PATH)",
+    )
     verify.set_defaults(run=_verify_audit)
+    checkpoint = commands.add_parser(
+        "audit-checkpoint",
+        help="sign the audit chain's head, append it to the checkpoints and print it",
+    )
+    checkpoint.add_argument("--path", type=Path, default=None, help="AUDIT_CHECKPOINTS_PATH")
+    checkpoint.set_defaults(run=_audit_checkpoint)
+    keys = commands.add_parser("new-audit-keys", help="print fresh AUDIT_KEY and checkpoint key")
+    keys.set_defaults(run=_new_audit_keys)
+    sweep = commands.add_parser(
+        "sweep-idempotency-keys",
+        help="delete stored responses of Idempotency-Keys past their expiry (run periodically)",
+    )
+    sweep.set_defaults(run=_sweep_idempotency_keys)
     reindex = commands.add_parser("reindex", help="rebuild the similar-project search index")
     reindex.add_argument("--missing", action="store_true", help="only projects not indexed yet")
     reindex.set_defaults(run=_reindex)

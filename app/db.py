@@ -18,6 +18,25 @@ from app.config import get_settings
 # deferred, so reads never queue behind the write lock (WAL gives them a snapshot).
 reads_only: ContextVar[bool] = ContextVar("reads_only", default=False)
 _READ_ONLY = "citygate_read_only"
+# The session of a request whose unit of work is held open by a middleware (a request
+# with an Idempotency-Key): the route's session dependency hands out this one.
+held_session: ContextVar["RequestSession | None"] = ContextVar("held_session", default=None)
+HOLD_COMMIT = "citygate.hold_commit"
+
+
+class RequestSession(Session):
+    """A request's session: while its commit is held, `commit()` only flushes.
+
+    Services commit where their use case ends. A request with an Idempotency-Key holds
+    the commit so that the key's stored response is written in the same transaction as
+    the change it answers (app/idempotency): both are kept, or neither is.
+    """
+
+    def commit(self) -> None:
+        if self.info.get(HOLD_COMMIT):
+            self.flush()
+            return
+        super().commit()
 
 
 def build_engine(url: str, *, echo: bool = False) -> Engine:
@@ -81,15 +100,20 @@ def _reading(engine: Engine) -> Engine:
 
 def request_sessions() -> Generator[Session, None, None]:
     """A session for the current request, outside FastAPI's dependencies (middleware)."""
-    with Session(_request_engine()) as session:
+    with RequestSession(_request_engine()) as session:
         yield session
 
 
 async def get_session() -> AsyncGenerator[Session, None]:
     """The request's session. Opening one does no I/O, so this runs in the event loop:
     a request takes two fewer trips through the thread pool. Closing it returns the
-    connection to the pool (a rollback of what was left uncommitted)."""
-    with Session(_request_engine()) as session:
+    connection to the pool (a rollback of what was left uncommitted). A session held
+    by a middleware is handed out as it is; the middleware closes it."""
+    held = held_session.get()
+    if held is not None:
+        yield held
+        return
+    with RequestSession(_request_engine()) as session:
         yield session
 
 

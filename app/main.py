@@ -1,5 +1,9 @@
 """create_app(): routers and error handlers, nothing else."""
 
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
@@ -10,6 +14,7 @@ from app.api import (
     ApiVersionMiddleware,
     document_routes,
     install_document,
+    install_static,
     refuse_unknown_query,
 )
 from app.audit.router import router as audit_router
@@ -17,11 +22,14 @@ from app.auth.dependencies import get_principal
 from app.config import get_settings
 from app.deliverables.router import router as deliverables_router
 from app.errors import Problem, install_error_handlers
+from app.exchange.router import MAX_BYTES as IMPORT_MAX_BYTES
 from app.exchange.router import router as exchange_router
 from app.gates.router import router as gates_router
 from app.health.router import router as health_router
 from app.idempotency.middleware import IdempotencyMiddleware
+from app.intake import BodyIntakeMiddleware
 from app.kpis.router import router as kpis_router
+from app.lifecycle import get_registry
 from app.models import metadata
 from app.people.router import router as people_router
 from app.portfolio.router import router as portfolio_router
@@ -30,6 +38,9 @@ from app.projects.router import router as projects_router
 from app.reference.router import router as reference_router
 from app.request_context import RequestIdMiddleware
 from app.workflows_api.router import router as workflows_router
+from workflows.invalid import WorkflowInvalid
+
+logger = logging.getLogger(__name__)
 
 DESCRIPTION = """
 citygate carries the smart-city projects of a network of cities from idea to
@@ -45,6 +56,23 @@ open portfolio can be read.
 """
 
 
+@asynccontextmanager
+async def _startup(_app: FastAPI) -> AsyncIterator[None]:
+    # Refuse to start without the workflows and the catalogues they name, rather than
+    # fail on the first request that needs them.
+    try:
+        get_registry()
+    except WorkflowInvalid as invalid:
+        logger.error("workflows not valid (%s): %s", invalid.source, "; ".join(invalid.problems))
+        raise
+    yield
+
+
+# Routes that take files, with the largest body each reads; every other route reads
+# MAX_BODY_BYTES at most.
+LARGE_BODIES = {f"{API_PREFIX}/imports": IMPORT_MAX_BYTES}
+
+
 def create_app() -> FastAPI:
     assert metadata.tables, "every table is registered through app.models"
     # The document and its viewer are served under the API's base path (app/api.py);
@@ -57,11 +85,14 @@ def create_app() -> FastAPI:
         docs_url=None,
         redoc_url=None,
         redirect_slashes=False,
+        lifespan=_startup,
     )
     install_error_handlers(app)
     app.add_middleware(IdempotencyMiddleware)
     # Outside idempotency: claiming a key is a write too.
     app.add_middleware(AdmissionMiddleware)
+    # Outside admission: a request is let in once its body has arrived.
+    app.add_middleware(BodyIntakeMiddleware, large_bodies=LARGE_BODIES)
     # Outside admission: a browser's preflight takes no request slot.
     app.add_middleware(
         CORSMiddleware,
@@ -74,6 +105,7 @@ def create_app() -> FastAPI:
     app.add_middleware(ApiVersionMiddleware)
     app.include_router(_api())
     install_document(app)
+    install_static(app)
     _document_problem_schema(app)
     return app
 

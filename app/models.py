@@ -5,7 +5,7 @@ from sqlmodel import SQLModel
 from app.audit.models import AuditEntry, AuditHead
 from app.deliverables.models import Deliverable
 from app.gates.models import GateCondition, GateReview, GateVote
-from app.idempotency.models import IdempotencyRecord
+from app.idempotency.models import IdempotencyRecord, IdempotencySubject
 from app.kpis.models import Kpi, KpiMeasurement
 from app.outbox.models import OutboxEvent
 from app.people.models import ApiToken, Person, PersonRole
@@ -36,6 +36,7 @@ __all__ = [
     "GateReview",
     "GateVote",
     "IdempotencyRecord",
+    "IdempotencySubject",
     "Kpi",
     "KpiMeasurement",
     "OutboxEvent",

@@ -160,8 +160,9 @@ end
 """
 
 
-def each_once(path: str, first: int, token: str, body: str) -> str:
-    """POST to `path` for first, first+1, ...: every id once, split over wrk's threads."""
+def each_once(path: str, first: int, token: str, body: str, *, version: int = 1) -> str:
+    """POST to `path` for first, first+1, ...: every id once, split over wrk's threads;
+    each as the client read it (`If-Match`, which votes require), at `version`."""
     return f"""
 local threads = 0
 function setup(thread)
@@ -174,6 +175,7 @@ function init(args)
 end
 wrk.headers["Authorization"] = "Bearer {token}"
 wrk.headers["Content-Type"] = "application/json"
+wrk.headers["If-Match"] = '"{version}"'
 request = function()
   local target = ("{path}"):gsub("{{id}}", tostring(next_id))
   next_id = next_id + step

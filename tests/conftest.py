@@ -18,7 +18,8 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from app.api import API_PREFIX
-from app.db import build_engine, get_session
+from app.config import get_settings
+from app.db import RequestSession, build_engine, get_session, held_session
 from app.lifecycle import get_registry
 from app.main import create_app
 from tests.people_factories import Callers, Headers
@@ -86,7 +87,7 @@ def session(engine: Engine) -> Iterator[Session]:
     """A session whose commits become savepoints of one transaction rolled back at the end."""
     with engine.connect() as connection:
         transaction = connection.begin()
-        with Session(bind=connection, join_transaction_mode="create_savepoint") as session:
+        with RequestSession(bind=connection, join_transaction_mode="create_savepoint") as session:
             yield session
         transaction.rollback()
 
@@ -110,7 +111,11 @@ def registry() -> WorkflowRegistry:
 @pytest.fixture
 def client(session: Session) -> Iterator[TestClient]:
     def request_session() -> Generator[Session, None, None]:
-        # Like a request's own session: what a refused request left unsaved is dropped.
+        # Like a request's own session: what a refused request left unsaved is dropped,
+        # unless a middleware holds the unit of work open (app/idempotency).
+        if held_session.get() is session:
+            yield session
+            return
         try:
             yield session
         finally:
@@ -121,3 +126,14 @@ def client(session: Session) -> Iterator[TestClient]:
     # Tests speak to the API by paths relative to its base, as its OpenAPI document does.
     with TestClient(app, base_url=f"http://testserver{API_PREFIX}") as test_client:
         yield test_client
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _checkpoints_of_the_suite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The audit checkpoints of the suite's databases, apart from any demo's in `var/`."""
+    path = tmp_path_factory.mktemp("checkpoints") / "audit-checkpoints.jsonl"
+    os.environ["AUDIT_CHECKPOINTS_PATH"] = str(path)
+    get_settings.cache_clear()
+    yield
+    os.environ.pop("AUDIT_CHECKPOINTS_PATH", None)
+    get_settings.cache_clear()

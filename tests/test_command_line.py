@@ -16,10 +16,16 @@ from app.main import create_app
 from tests.conftest import ROOT
 
 BIN = Path(sys.executable).parent
+# Outside demo the audit keys must be real ones (these are made for the test only).
+PRODUCTION = {
+    "ENVIRONMENT": "production",
+    "AUDIT_KEY": "test-only-audit-key-0123456789abcdefghij",
+    "AUDIT_CHECKPOINT_KEY": "YWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWE=",
+}
 
 
 def run(command: list[str], database_url: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_URL": database_url, "ENVIRONMENT": "production"}
+    env = {**os.environ, "DATABASE_URL": database_url, **PRODUCTION}
     return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
 
 
@@ -49,6 +55,8 @@ def test_first_administrator_on_a_fresh_install(
     assert "only loaded with ENVIRONMENT=demo" in refused_demo.stdout
 
     monkeypatch.setenv("DATABASE_URL", url)
+    for name, value in PRODUCTION.items():
+        monkeypatch.setenv(name, value)
     get_settings.cache_clear()
     get_engine.cache_clear()
     try:
@@ -61,6 +69,8 @@ def test_first_administrator_on_a_fresh_install(
             )
     finally:
         monkeypatch.delenv("DATABASE_URL")
+        for name in PRODUCTION:
+            monkeypatch.delenv(name)
         get_settings.cache_clear()
         get_engine().dispose()
         get_engine.cache_clear()

@@ -1,13 +1,18 @@
 """Alembic owns the schema: an empty database goes to head and back, and models match it."""
 
+import hashlib
+import json
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Connection, Engine, inspect, text
+from sqlmodel import Session
 
+from app.audit.service import verify_trail
 from app.db import build_engine
 from app.models import metadata
 from tests.conftest import alembic_config
@@ -89,3 +94,51 @@ def test_tallies_count_the_history_already_there(empty_engine: Engine) -> None:
     assert [tuple(row) for row in decided] == [("idea_to_pilot", "go", 7, 1)]
     assert [tuple(row) for row in cells] == [(1, "smart_mobility", "evaluation", 1)]
     assert [tuple(row) for row in entries] == [("evaluation", 1)]
+
+
+def _legacy_trail(connection: Connection, entries: int) -> None:
+    """Entries sealed as before 0021: an unkeyed SHA-256 chain."""
+    prev = "0" * 64
+    for seq in range(1, entries + 1):
+        occurred = datetime(2026, 11, 1, 12, seq, tzinfo=UTC)
+        content = {
+            "seq": seq, "occurred_at": occurred.isoformat(timespec="microseconds"),
+            "actor": "system", "role": "system", "action": "city.create",
+            "object_type": "city", "object_id": str(seq), "changes": {}, "request_id": None,
+        }  # fmt: skip
+        canonical = json.dumps(content, sort_keys=True, separators=(",", ":"))
+        digest = hashlib.sha256(f"{prev}\n{canonical}".encode()).hexdigest()
+        connection.execute(
+            text(
+                "INSERT INTO audit_entry (seq, occurred_at, actor_pseudonym, actor_role, action,"
+                " object_type, object_id, changes, prev_hash, hash) VALUES (:seq, :at,"
+                " 'system', 'system', 'city.create', 'city', :oid, '{}', :prev, :hash)"
+            ),
+            {"seq": seq, "at": occurred, "oid": str(seq), "prev": prev, "hash": digest},
+        )
+        prev = digest
+    connection.execute(
+        text("UPDATE audit_head SET last_seq = :s, last_hash = :h WHERE id = 1"),
+        {"s": entries, "h": prev},
+    )
+
+
+def test_the_trail_is_resealed_under_the_key(empty_engine: Engine) -> None:
+    with empty_engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "0020")
+        _legacy_trail(connection, 3)
+        command.upgrade(alembic_config(connection), "head")
+
+    with Session(empty_engine) as session:
+        assert verify_trail(session).entries_checked == 3
+        assert verify_trail(session).intact
+
+
+def test_a_broken_trail_is_not_resealed(empty_engine: Engine) -> None:
+    with empty_engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "0020")
+        _legacy_trail(connection, 3)
+        connection.execute(text("UPDATE audit_entry SET object_id = '9' WHERE seq = 2"))
+
+    with pytest.raises(RuntimeError, match="broken at entry 2"), empty_engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "head")

@@ -55,6 +55,9 @@ class Catalogue:
 
 def load_catalogues(directory: Path = CHECKLISTS_DIR) -> dict[str, Catalogue]:
     """The newest version of every catalogue in `directory`, each validated."""
+    if not directory.is_dir():
+        # An installation without its data files must say so, not run without checklists.
+        raise WorkflowInvalid(str(directory), ["the checklist catalogues are not there"])
     newest: dict[str, Catalogue] = {}
     for path in sorted(directory.glob("*.toml")):
         try:

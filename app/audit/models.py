@@ -25,6 +25,8 @@ class AuditEntry(SQLModel, table=True):
     object_id: str = Field(max_length=40, index=True)
     changes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     request_id: str | None = Field(default=None, max_length=64)
+    # Sealed: a keyed tie of `actor_person_id` to the pseudonym (app/audit/chain.py).
+    actor_binding: str | None = Field(default=None, max_length=64)
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
     # Outside the hashed content: cleared when the person is erased, so the chain holds.

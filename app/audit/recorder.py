@@ -13,7 +13,7 @@ from sqlalchemy import event, insert, update
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import col
 
-from app.audit.chain import content_of, entry_hash, jsonable
+from app.audit.chain import actor_binding, audit_key, content_of, entry_hash, jsonable
 from app.audit.models import AuditEntry, AuditHead
 from app.auth.principal import Actor
 from app.clock import utcnow
@@ -81,6 +81,7 @@ def _seal(session: OrmSession) -> None:
         .returning(col(AuditHead.last_seq), col(AuditHead.last_hash))
     ).one()
     seq, prev_hash = head.last_seq - len(pending), head.last_hash
+    key = audit_key()
     rows = []
     for item in pending:
         seq += 1
@@ -94,11 +95,12 @@ def _seal(session: OrmSession) -> None:
             object_id=item.object_id,
             changes=item.changes,
             request_id=item.request_id,
+            actor_binding=actor_binding(item.actor.person_id, item.actor.pseudonym, key=key),
             prev_hash=prev_hash,
             hash="",
             actor_person_id=item.actor.person_id,
         )
-        entry.hash = entry_hash(prev_hash, content_of(entry))
+        entry.hash = entry_hash(prev_hash, content_of(entry), key=key)
         prev_hash = entry.hash
         rows.append(entry.model_dump())
     connection.execute(insert(AuditEntry), rows)

@@ -10,6 +10,7 @@ from app.auth.dependencies import AdminDep
 from app.db import SessionDep
 from app.errors import problem
 from app.fields import Code, UtcDateTime
+from app.paths import MAX_INT
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 
@@ -42,7 +43,7 @@ def list_entries(
     _admin: AdminDep,
     object_type: Annotated[Code | None, Query(alias="objectType")] = None,
     object_id: Annotated[Code | None, Query(alias="objectId")] = None,
-    after_seq: Annotated[int, Query(alias="afterSeq", ge=0, le=2**62)] = 0,
+    after_seq: Annotated[int, Query(alias="afterSeq", ge=0, le=MAX_INT)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[AuditEntryRead]:
     """Audit entries oldest first; page on with `after_seq` set to the last `seq` seen."""

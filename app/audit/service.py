@@ -1,24 +1,51 @@
-"""Read and verify the audit trail."""
+"""Read and verify the audit trail; take checkpoints of its head."""
+
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlmodel import Session, col
 from sqlmodel import select as sqlmodel_select
 
-from app.audit.chain import Verification, verify
+from app.audit import checkpoints
+from app.audit.chain import Actor, Head, Verification, verify
 from app.audit.models import AuditEntry, AuditHead
+from app.people.models import Person
 
 _BATCH = 5_000
 
 
-def verify_trail(session: Session) -> Verification:
-    """Check every entry against its hash and its predecessor, oldest first."""
+def verify_trail(session: Session, *, checkpoints_path: Path | None = None) -> Verification:
+    """Check every entry against its keyed hash, its predecessor, its actor and the
+    signed checkpoints, oldest first."""
+    try:
+        signed = checkpoints.load(checkpoints_path)
+    except checkpoints.CheckpointInvalid as invalid:
+        return Verification(intact=False, entries_checked=0, problem=str(invalid))
     head = session.get(AuditHead, 1)
-    head_seq, head_hash = (head.last_seq, head.last_hash) if head else (0, "")
     rows = session.connection().execute(
         select(AuditEntry.__table__).order_by(AuditEntry.__table__.c.seq),  # type: ignore[attr-defined]
         execution_options={"yield_per": _BATCH},
     )
-    return verify(rows, head_seq=head_seq, head_hash=head_hash)
+    return verify(
+        rows,
+        head=Head(head.last_seq, head.last_hash) if head else Head(0, ""),
+        actors=_actors(session),
+        checkpoints={c.seq: (c.hash, c.at) for c in signed},
+    )
+
+
+def take_checkpoint(session: Session, *, path: Path | None = None) -> checkpoints.Checkpoint:
+    """Sign the chain's head and append the checkpoint to the store outside the database."""
+    checkpoint = checkpoints.sign_head(session)
+    checkpoints.append(checkpoint, path)
+    return checkpoint
+
+
+def _actors(session: Session) -> dict[str, Actor]:
+    rows = session.connection().execute(
+        select(col(Person.pseudonym), col(Person.id), col(Person.erased_at))
+    )
+    return {row[0]: Actor(person_id=row[1] or 0, erased=row[2] is not None) for row in rows}
 
 
 def list_entries(

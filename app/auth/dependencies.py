@@ -24,7 +24,10 @@ def get_principal(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
     if credentials is not None:
-        return principal_for_token(session, credentials.credentials)
+        principal = principal_for_token(session, credentials.credentials)
+        # Told to the middleware that stores keyed responses: whose request this was.
+        request.state.person_id = principal.person_id
+        return principal
     if "authorization" in request.headers:
         raise NotAuthenticated("Send the token as `Authorization: Bearer <token>`.")
     return ANONYMOUS
@@ -53,19 +56,23 @@ def require_for_city(principal: Principal, role: Role, city_id: int, what: str) 
 
 
 def authenticated(principal: PrincipalDep) -> Principal:
+    """A caller with a valid token. Every operation that needs one depends on this, which
+    is how the OpenAPI document tells them from those the public may call (app/api.py)."""
     if principal.is_anonymous:
         raise NotAuthenticated("This needs a bearer token.")
     return principal
 
 
-def administrator(principal: PrincipalDep) -> Actor:
+AuthenticatedDep = Annotated[Principal, Depends(authenticated)]
+
+
+def administrator(principal: AuthenticatedDep) -> Actor:
     return require(principal, Role.ADMINISTRATOR)
 
 
-def project_lead(principal: PrincipalDep) -> Actor:
+def project_lead(principal: AuthenticatedDep) -> Actor:
     return require(principal, Role.PROJECT_LEAD)
 
 
-AuthenticatedDep = Annotated[Principal, Depends(authenticated)]
 AdminDep = Annotated[Actor, Depends(administrator)]
 ProjectLeadDep = Annotated[Actor, Depends(project_lead)]

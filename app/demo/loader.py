@@ -1,22 +1,25 @@
 """Fill an empty database with the demo portfolio, through the same service layer as the API."""
 
 import hashlib
-from datetime import date
+import random
+from datetime import date, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.auth.principal import SYSTEM
+from app.clock import utcnow
 from app.deliverables import service as deliverables
 from app.deliverables.schemas import DeliverableCreate
 from app.gates import service as gates
 from app.gates.schemas import SubmissionCreate
 from app.kpis import service as kpis
 from app.kpis.schemas import KpiCreate, MeasurementCreate
+from app.portfolio import tallies
 from app.privacy import service as privacy
 from app.privacy.models import ReviewState
 from app.privacy.schemas import AnswerCreate, ReviewCreate
 from app.projects import moves, service
-from app.projects.models import Project
+from app.projects.models import Project, StageHistory
 from app.projects.schemas import ProjectCreate
 from app.reference.models import City
 from workflows.engine import WorkflowRegistry
@@ -37,7 +40,46 @@ def load_demo(session: Session, *, registry: WorkflowRegistry, workflow: str) ->
     cities = {city.cbs_code: city.id for city in session.exec(select(City))}
     for entry in PORTFOLIO:
         _create(session, entry, cities, registry, workflow)
+    _spread_over_time(session)
     return len(PORTFOLIO)
+
+
+# Typical stays per stage, in days (lowest, highest): a pilot runs for months, not seconds.
+STAYS = {
+    "idea": (30, 120),
+    "pilot": (120, 330),
+    "evaluation": (45, 150),
+    "scale_up": (150, 400),
+    "on_hold": (20, 90),
+}
+
+
+def _spread_over_time(session: Session) -> None:
+    """Date each demo project's moves as a real history would be, not all at this moment,
+    so that the pipeline's time per stage reads as it would in a city; then count afresh."""
+    now = utcnow()
+    projects = list(session.exec(select(Project).order_by(col(Project.id))))
+    for project in projects:
+        pace = random.Random(project.id)  # the same dates on every load
+        rows = list(
+            session.exec(
+                select(StageHistory)
+                .where(StageHistory.project_id == project.id)
+                .order_by(col(StageHistory.id))
+            )
+        )
+        moment = now - timedelta(days=pace.randint(3, 40))
+        for row in reversed(rows):
+            row.occurred_at = moment
+            session.add(row)
+            low, high = STAYS.get(row.from_stage or "idea", (30, 120))
+            moment -= timedelta(days=pace.randint(low, high), hours=pace.randint(0, 23))
+        project.created_at = rows[0].occurred_at
+        project.stage_entered_at = rows[-1].occurred_at
+        session.add(project)
+    session.flush()
+    tallies.recount(session)
+    session.commit()
 
 
 def _create(

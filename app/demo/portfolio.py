@@ -221,6 +221,26 @@ PORTFOLIO: list[DemoProject] = [
         "capex_eur": 350_000,
         "funding_sources": ["local"],
         "start_date": "2026-02-01",
+        "end_date": "2027-03-31",
+        # Ready for the idea gate but not yet submitted: the README's gate meeting uses it.
+        "kpis": [
+            {
+                "name": "Cyclists' waiting time",
+                "unit": "s",
+                "baseline": 42,
+                "target": 25,
+                "direction": "decrease",
+            },
+        ],
+        "deliverables": ["project_plan"],
+        "prescreen_yes": [],
+        "checklists": {
+            "ethics": {
+                "ETH-01": "Detection counts groups of cyclists; no images or identities leave the sensor.",
+                "ETH-02": True,
+            },
+            "security_quickscan": {"SEC-01": "BBN1"},
+        },
         "stage": "idea",
     },
     {

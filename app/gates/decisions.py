@@ -15,7 +15,7 @@ from app.audit.recorder import record
 from app.auth.errors import Forbidden
 from app.auth.principal import Actor, Principal
 from app.clock import utcnow
-from app.concurrency import check_version
+from app.concurrency import Precondition, check_version
 from app.gates import repository
 from app.gates.errors import ReviewDecided
 from app.gates.models import GateCondition, GateReview, GateVote, ReviewStatus
@@ -63,7 +63,7 @@ def cast_vote(
     data: VoteCreate,
     registry: WorkflowRegistry,
     actor: Actor,
-    expected_version: int | None = None,
+    expected_version: Precondition | None = None,
 ) -> GateReview:
     """Cast or change a board member's vote; decide when the gate's voting rule is met."""
     ensure_not_tied(session, actor.principal, project)
@@ -125,7 +125,7 @@ def decide_by_chair(
     data: ChairDecisionCreate,
     registry: WorkflowRegistry,
     actor: Actor,
-    expected_version: int | None = None,
+    expected_version: Precondition | None = None,
 ) -> GateReview:
     """The chair decides, with a reason, whatever the votes say so far."""
     if not actor.principal.board_chair:
@@ -148,7 +148,7 @@ def decide_by_chair(
     return review
 
 
-def _lock_open(session: Session, review: GateReview, expected_version: int | None) -> None:
+def _lock_open(session: Session, review: GateReview, expected_version: Precondition | None) -> None:
     session.refresh(review, with_for_update=True)
     if review.status != ReviewStatus.OPEN.value:
         raise ReviewDecided(review.id or 0, review.decision)

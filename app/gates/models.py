@@ -74,3 +74,5 @@ class GateCondition(SQLModel, table=True):
     description: str = Field(sa_column=Column(Text, nullable=False))
     due_on: date
     met_at: datetime | None = moment()
+    # Bumped on every write; exposed as the ETag that `If-Match` is checked against.
+    version: int = Field(default=1)

@@ -4,9 +4,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Response
 
-from app.auth.dependencies import PrincipalDep, require
+from app.auth.dependencies import AuthenticatedDep, require
+from app.auth.errors import Forbidden
 from app.auth.principal import Actor, Principal
-from app.concurrency import IfMatchDep, etag
+from app.concurrency import IfMatchDep, RequiredIfMatchDep, etag
 from app.db import SessionDep
 from app.errors import problem
 from app.gates import decisions, repository, service
@@ -24,15 +25,10 @@ from app.lifecycle import RegistryDep
 from app.paths import MAX_ID, IdPath
 from app.people.models import Role
 from app.projects import service as projects
-from app.projects.dependencies import LeadOfProjectDep, ProjectDep, insider_of_project
+from app.projects.dependencies import InsiderDep, LeadOfProjectDep, ProjectDep, insider
 from app.projects.models import Project
 
 router = APIRouter(tags=["gates"])
-
-
-def ensure_insider(principal: Principal, project: Project) -> None:
-    """Reviews are for the project's city, the board and administrators."""
-    insider_of_project(principal, project)
 
 
 def valid_review_id(review_id: IdPath, session: SessionDep) -> GateReview:
@@ -49,11 +45,39 @@ def project_of(review: ReviewDep, session: SessionDep) -> Project:
 ReviewProjectDep = Annotated[Project, Depends(project_of)]
 
 
-def board_member(principal: PrincipalDep) -> Actor:
+def review_insider(principal: AuthenticatedDep, project: ReviewProjectDep) -> Principal:
+    """Reviews are for the project's city, the board and administrators."""
+    return insider(principal, project)
+
+
+ReviewInsiderDep = Annotated[Principal, Depends(review_insider)]
+
+
+def board_member(principal: AuthenticatedDep) -> Actor:
     return require(principal, Role.BOARD_MEMBER)
 
 
 BoardDep = Annotated[Actor, Depends(board_member)]
+
+
+def voter_on_review(actor: BoardDep, project: ReviewProjectDep, session: SessionDep) -> Actor:
+    """A board member not tied to the project's city or a partner city."""
+    decisions.ensure_not_tied(session, actor.principal, project)
+    return actor
+
+
+def chair_on_review(
+    actor: Annotated[Actor, Depends(voter_on_review)],
+) -> Actor:
+    """The chair of the board, not tied to the project."""
+    if not actor.principal.board_chair:
+        raise Forbidden("Only the chair of the board decides without the voting rule.")
+    return actor
+
+
+# Who may act is settled before the precondition is looked at (401/403 before 428).
+VoterDep = Annotated[Actor, Depends(voter_on_review)]
+ChairDep = Annotated[Actor, Depends(chair_on_review)]
 
 
 @router.get("/projects/{project_id}/gate", responses=problem(401, 404, 409, 422))
@@ -93,10 +117,9 @@ def submit_to_gate(
 
 @router.get("/projects/{project_id}/gate/reviews", responses=problem(401, 403, 404, 422))
 def list_reviews(
-    project: ProjectDep, principal: PrincipalDep, session: SessionDep
+    project: ProjectDep, _insider: InsiderDep, session: SessionDep
 ) -> list[ReviewRead]:
     """Every review of the project, oldest first."""
-    ensure_insider(principal, project)
     eligible = decisions.eligible_voters(session, project)
     return [
         review_read(session, review, project, eligible)
@@ -108,29 +131,31 @@ def list_reviews(
 def get_review(
     review: ReviewDep,
     project: ReviewProjectDep,
-    principal: PrincipalDep,
+    _insider: ReviewInsiderDep,
     session: SessionDep,
     response: Response,
 ) -> ReviewRead:
     """One review with its criteria snapshot, votes and decision."""
-    ensure_insider(principal, project)
     response.headers["ETag"] = etag(review.version)
     return review_read(session, review, project)
 
 
-@router.post("/reviews/{review_id}/votes", responses=problem(400, 401, 403, 404, 409, 412, 422))
+@router.post(
+    "/reviews/{review_id}/votes", responses=problem(400, 401, 403, 404, 409, 412, 422, 428)
+)
 def cast_vote(
-    actor: BoardDep,
+    actor: VoterDep,
     review: ReviewDep,
     project: ReviewProjectDep,
+    expected: RequiredIfMatchDep,
     body: VoteCreate,
     session: SessionDep,
     registry: RegistryDep,
     response: Response,
-    expected: IfMatchDep,
 ) -> ReviewRead:
     """Vote Go, Kill, Hold or Recycle with a rationale; voting again changes the vote.
-    The decision is taken as soon as the gate's voting rule is met."""
+    The decision is taken as soon as the gate's voting rule is met. `If-Match` with the
+    review's ETag is required: a vote is cast on the review as the member last read it."""
     decisions.cast_vote(
         session,
         review=review,
@@ -144,18 +169,21 @@ def cast_vote(
     return review_read(session, review, project)
 
 
-@router.post("/reviews/{review_id}/decision", responses=problem(400, 401, 403, 404, 409, 412, 422))
+@router.post(
+    "/reviews/{review_id}/decision", responses=problem(400, 401, 403, 404, 409, 412, 422, 428)
+)
 def decide_as_chair(
-    actor: BoardDep,
+    actor: ChairDep,
     review: ReviewDep,
     project: ReviewProjectDep,
+    expected: RequiredIfMatchDep,
     body: ChairDecisionCreate,
     session: SessionDep,
     registry: RegistryDep,
     response: Response,
-    expected: IfMatchDep,
 ) -> ReviewRead:
-    """The chair decides with a reason, whether or not the voting rule was met."""
+    """The chair decides with a reason, whether or not the voting rule was met.
+    `If-Match` with the review's ETag is required: the decision is on what the chair saw."""
     decisions.decide_by_chair(
         session,
         review=review,
@@ -171,26 +199,32 @@ def decide_as_chair(
 
 @router.get("/projects/{project_id}/conditions", responses=problem(401, 403, 404, 422))
 def list_conditions(
-    project: ProjectDep, principal: PrincipalDep, session: SessionDep
+    project: ProjectDep, _insider: InsiderDep, session: SessionDep
 ) -> list[ConditionRead]:
     """Conditions attached to Go decisions, soonest due first."""
-    ensure_insider(principal, project)
     rows = repository.conditions_of_project(session, projects.project_id_of(project))
     return [ConditionRead.model_validate(row) for row in rows]
 
 
 @router.post(
     "/projects/{project_id}/conditions/{condition_id}/met",
-    responses=problem(401, 403, 404, 422),
+    responses=problem(401, 403, 404, 412, 422),
 )
 def mark_condition_met(
     actor: LeadOfProjectDep,
     project: ProjectDep,
     condition_id: Annotated[int, Path(ge=1, le=MAX_ID)],
     session: SessionDep,
+    response: Response,
+    expected: IfMatchDep,
 ) -> ConditionRead:
-    """Mark a condition of a Go as met."""
+    """Mark a condition of a Go as met; the ETag and `If-Match` are the condition's."""
     condition = service.mark_condition_met(
-        session, project=project, condition_id=condition_id, actor=actor
+        session,
+        project=project,
+        condition_id=condition_id,
+        actor=actor,
+        expected_version=expected,
     )
+    response.headers["ETag"] = etag(condition.version)
     return ConditionRead.model_validate(condition)

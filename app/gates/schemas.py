@@ -106,6 +106,7 @@ class ConditionRead(BaseModel):
     description: str
     due_on: date
     met_at: UtcDateTime | None
+    version: int = Field(description='The ETag to send as `If-Match` (quoted, e.g. `"3"`).')
 
 
 class ReviewRead(BaseModel):

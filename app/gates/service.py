@@ -5,7 +5,7 @@ from sqlmodel import Session
 from app.audit.recorder import record
 from app.auth.principal import Actor
 from app.clock import utcnow
-from app.concurrency import check_version
+from app.concurrency import Precondition, check_version
 from app.gates import repository
 from app.gates.errors import (
     ConditionNotFound,
@@ -65,7 +65,7 @@ def submit(
     data: SubmissionCreate,
     registry: WorkflowRegistry,
     actor: Actor,
-    expected_version: int | None = None,
+    expected_version: Precondition | None = None,
 ) -> GateReview:
     """Open a review of the next gate, with its criteria and scorecard as they stand now."""
     session.refresh(project, with_for_update=True)
@@ -134,14 +134,21 @@ def _results(ready: Readiness) -> list[CriterionResultRead]:
 
 
 def mark_condition_met(
-    session: Session, *, project: Project, condition_id: int, actor: Actor
+    session: Session,
+    *,
+    project: Project,
+    condition_id: int,
+    actor: Actor,
+    expected_version: Precondition | None = None,
 ) -> GateCondition:
     """Mark a condition of a Go as met; marking it twice changes nothing."""
-    condition = session.get(GateCondition, condition_id)
+    condition = session.get(GateCondition, condition_id, with_for_update=True)
     if condition is None or condition.project_id != project.id:
         raise ConditionNotFound(project_id_of(project), condition_id)
+    check_version(expected_version, condition.version)
     if condition.met_at is None:
         condition.met_at = utcnow()
+        condition.version += 1
         session.add(condition)
         record(
             session,

@@ -1,40 +1,56 @@
 """`Idempotency-Key` on POST: a retry with the same key and body gets the first response.
 
-The key is claimed (a row written and committed) before the request is handled, so a
-concurrent or later duplicate never acts a second time: it gets the stored response,
-or 409 while the first is still being handled. A 2xx response is stored; anything else
-releases the key so that a corrected retry can act. The same key with another body is
-refused with 422. Keys are scoped to the credentials that sent them and kept a day.
+The response to a keyed request is stored in the same transaction as the change it
+answers (the design of the IETF draft and of Stripe): the request's session holds its
+commit (`app.db.RequestSession`) until the response is known, then the response row and
+the change commit together, and only then is the answer sent. So a crash leaves either
+both or neither (no key stuck "in progress"), and a retry sent the moment the answer
+arrives finds it stored. Only a 2xx answer is stored: a refusal changed nothing, and a
+corrected retry with the same key may act.
+
+A retry is replayed only to a caller who may still make the request: it is run again
+in a transaction that is rolled back, and a 401 or 403 from that run is the answer
+instead of the stored one (a revoked token, an erased person, a role taken away).
+The same key with another body is refused with 422; on PostgreSQL a duplicate that
+arrives while the first is being handled gets 409 (on SQLite, writers take turns, so it
+waits and gets the replay). Keys are scoped to the credentials that sent them and kept
+for `IDEMPOTENCY_KEY_HOURS` (24 by default).
 """
 
 import hashlib
 import json
 from collections.abc import Callable, Generator
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.clock import as_utc, utcnow
-from app.db import get_session, request_sessions
+from app.db import HOLD_COMMIT, get_session, held_session, request_sessions
+from app.idempotency import store
 from app.idempotency.models import IdempotencyRecord
 
-KEEP_FOR = timedelta(hours=24)
 MAX_KEY_LENGTH = 255
-_REPLAYED_HEADERS = ("content-type", "etag")
+_REPLAYED_HEADERS = ("content-type", "etag", "location")
+_REFUSALS = (401, 403)
+
+_T = TypeVar("_T")
+SessionFactory = Callable[[], Generator[Any, None, None]]
 
 
-@dataclass(frozen=True)
-class _Claim:
-    outcome: str  # "claimed", "replay", "mismatch" or "in_progress"
-    record_id: int | None = None
-    status_code: int | None = None
-    body: str | None = None
-    headers: dict[str, str] | None = None
+@dataclass
+class _Answer:
+    """A response as the app produced it, held back until its transaction is settled."""
+
+    status: int = 500
+    headers: list[tuple[bytes, bytes]] = field(default_factory=list)
+    body: bytearray = field(default_factory=bytearray)
+
+    def header(self, name: str) -> str | None:
+        wanted = name.encode()
+        return next((v.decode("latin-1") for k, v in self.headers if k.lower() == wanted), None)
 
 
 class IdempotencyMiddleware:
@@ -61,64 +77,112 @@ class IdempotencyMiddleware:
             )
             return
         body = await _read_body(receive)
-        caller = hashlib.sha256(headers.get(b"authorization", b"anonymous")).hexdigest()
-        fingerprint = hashlib.sha256(
-            b"\n".join(
-                [scope["method"].encode(), scope["path"].encode(), scope["query_string"], body]
-            )
-        ).hexdigest()
-        sessions = _session_factory(scope)
-        claim = await run_in_threadpool(_claim, sessions, caller, key, fingerprint)
-        if claim.outcome == "replay":
-            await _replay(send, claim)
-            return
-        if claim.outcome == "mismatch":
-            await _problem(
-                send,
-                422,
-                "idempotency-key-reused",
-                "Idempotency-Key reused",
-                "This Idempotency-Key was used with another request body or path.",
-            )
-            return
-        if claim.outcome == "in_progress":
-            await _problem(
-                send,
-                409,
-                "idempotency-key-in-progress",
-                "Request in progress",
-                "A request with this Idempotency-Key is still being handled.",
-            )
-            return
+        request = _Keyed(
+            caller=hashlib.sha256(headers.get(b"authorization", b"anonymous")).hexdigest(),
+            key=key,
+            fingerprint=hashlib.sha256(
+                b"\n".join(
+                    [scope["method"].encode(), scope["path"].encode(), scope["query_string"], body]
+                )
+            ).hexdigest(),
+        )
+        generator = _session_factory(scope)()
+        session = next(generator)
+        token = held_session.set(session)
+        try:
+            answer = await self._handle(scope, body, receive, session, request)
+        finally:
+            held_session.reset(token)
+            session.info.pop(HOLD_COMMIT, None)
+            session.info.pop(store.PEOPLE_WRITTEN, None)
+            await run_in_threadpool(generator.close)
+        await _send(send, answer)
 
-        started: dict[str, Any] = {}
-        chunks: list[bytes] = []
+    async def _handle(
+        self, scope: Scope, body: bytes, receive: Receive, session: Any, request: "_Keyed"
+    ) -> _Answer:
+        found = await run_in_threadpool(_find, session, request)
+        if found is not None:
+            return await self._replay(scope, body, receive, session, request, found)
+        if not await run_in_threadpool(_lock_key, session, request):
+            return _in_progress()
+        answer = await self._run_held(scope, body, receive, session)
+        if 200 <= answer.status < 300:
+            stored = await run_in_threadpool(_commit_with_answer, session, request, answer, scope)
+            if stored:
+                return answer
+        else:
+            await run_in_threadpool(session.rollback)
+        # Another request with this key committed first: answer as it did.
+        found = await run_in_threadpool(_find, session, request)
+        if found is None:
+            return answer
+        return await self._replay(scope, body, receive, session, request, found)
+
+    async def _replay(
+        self,
+        scope: Scope,
+        body: bytes,
+        receive: Receive,
+        session: Any,
+        request: "_Keyed",
+        found: "_Stored",
+    ) -> _Answer:
+        if found.fingerprint != request.fingerprint:
+            await run_in_threadpool(session.rollback)
+            return _reused()
+        # Would the caller still be let in? The route's own checks answer, in a run
+        # whose changes are rolled back.
+        rerun = await self._run_held(scope, body, receive, session)
+        await run_in_threadpool(session.rollback)
+        if rerun.status in _REFUSALS:
+            return rerun
+        headers = [(k.encode(), v.encode()) for k, v in found.headers.items()]
+        headers.append((b"idempotent-replayed", b"true"))
+        return _Answer(found.status, headers, bytearray(found.body.encode("utf-8")))
+
+    async def _run_held(self, scope: Scope, body: bytes, receive: Receive, session: Any) -> _Answer:
+        session.info[HOLD_COMMIT] = True
+        session.info[store.PEOPLE_WRITTEN] = set()
+        answer = _Answer()
+        replayed = False
 
         async def replay_body() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
             return {"type": "http.request", "body": body, "more_body": False}
 
         async def capture(message: Message) -> None:
             if message["type"] == "http.response.start":
-                started.update(message)
+                answer.status = message["status"]
+                answer.headers = list(message.get("headers", []))
             elif message["type"] == "http.response.body":
-                chunks.append(message.get("body", b""))
-            await send(message)
+                answer.body.extend(message.get("body", b""))
 
-        try:
-            await self.app(scope, replay_body, capture)
-        finally:
-            status = started.get("status", 500)
-            response_headers = {
-                name.decode("latin-1").lower(): value.decode("latin-1")
-                for name, value in started.get("headers", [])
-            }
-            await run_in_threadpool(
-                _settle, sessions, claim.record_id, status, b"".join(chunks), response_headers
-            )
+        await self.app(scope, replay_body, capture)
+        return answer
 
 
-_T = TypeVar("_T")
-SessionFactory = Callable[[], Generator[Session, None, None]]
+@dataclass(frozen=True)
+class _Keyed:
+    caller: str
+    key: str
+    fingerprint: str
+
+    @property
+    def lock_id(self) -> int:
+        digest = hashlib.sha256(f"{self.caller}\n{self.key}".encode()).digest()
+        return int.from_bytes(digest[:8], "big", signed=True)
+
+
+@dataclass(frozen=True)
+class _Stored:
+    fingerprint: str
+    status: int
+    body: str
+    headers: dict[str, str]
 
 
 def _session_factory(scope: Scope) -> SessionFactory:
@@ -128,72 +192,53 @@ def _session_factory(scope: Scope) -> SessionFactory:
     return factory
 
 
-def _with_session(sessions: SessionFactory, work: Callable[[Session], _T]) -> _T:
-    generator = sessions()
-    session = next(generator)
+def _find(session: Any, request: _Keyed) -> _Stored | None:
+    found = store.find(session, caller=request.caller, key=request.key)
+    if found is None:
+        return None
+    return _Stored(
+        fingerprint=found.fingerprint,
+        status=found.status_code,
+        body=found.response_body or "",
+        headers=dict(found.response_headers),
+    )
+
+
+def _lock_key(session: Any, request: _Keyed) -> bool:
+    """Mark the key as being handled for as long as this transaction lives (PostgreSQL).
+
+    A transaction-scoped advisory lock ends with the transaction, so a crash leaves
+    nothing behind. SQLite needs none: writing requests take turns."""
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        return True
+    locked = connection.execute(select(func.pg_try_advisory_xact_lock(request.lock_id)))
+    return bool(locked.scalar_one())
+
+
+def _commit_with_answer(session: Any, request: _Keyed, answer: _Answer, scope: Scope) -> bool:
+    people: set[int] = set(session.info.get(store.PEOPLE_WRITTEN, set()))
+    caller_id = scope.get("state", {}).get("person_id")
+    if isinstance(caller_id, int):
+        people.add(caller_id)
+    session.info.pop(HOLD_COMMIT, None)
+    record = IdempotencyRecord(
+        caller=request.caller,
+        key=request.key,
+        fingerprint=request.fingerprint,
+        status_code=answer.status,
+        response_body=answer.body.decode("utf-8"),
+        response_headers={
+            name: value for name in _REPLAYED_HEADERS if (value := answer.header(name)) is not None
+        },
+    )
     try:
-        return work(session)
-    finally:
-        generator.close()
-
-
-def _claim(sessions: SessionFactory, caller: str, key: str, fingerprint: str) -> _Claim:
-    def work(session: Session) -> _Claim:
-        for _ in range(2):
-            found = session.exec(
-                select(IdempotencyRecord).where(
-                    (IdempotencyRecord.caller == caller) & (IdempotencyRecord.key == key)
-                )
-            ).first()
-            if found is not None and as_utc(found.created_at) < utcnow() - KEEP_FOR:
-                session.delete(found)
-                session.commit()
-                found = None
-            if found is not None:
-                if found.fingerprint != fingerprint:
-                    return _Claim("mismatch")
-                if found.status_code is None:
-                    return _Claim("in_progress")
-                return _Claim(
-                    "replay",
-                    status_code=found.status_code,
-                    body=found.response_body,
-                    headers=found.response_headers,
-                )
-            record = IdempotencyRecord(caller=caller, key=key, fingerprint=fingerprint)
-            session.add(record)
-            try:
-                session.commit()
-            except IntegrityError:
-                session.rollback()  # a concurrent duplicate claimed it first: look again
-                continue
-            return _Claim("claimed", record_id=record.id)
-        return _Claim("in_progress")
-
-    return _with_session(sessions, work)
-
-
-def _settle(
-    sessions: SessionFactory,
-    record_id: int | None,
-    status: int,
-    body: bytes,
-    headers: dict[str, str],
-) -> None:
-    def work(session: Session) -> None:
-        record = session.get(IdempotencyRecord, record_id)
-        if record is None:
-            return
-        if 200 <= status < 300:
-            record.status_code = status
-            record.response_body = body.decode("utf-8")
-            record.response_headers = {k: v for k, v in headers.items() if k in _REPLAYED_HEADERS}
-            session.add(record)
-        else:
-            session.delete(record)  # nothing was done: a corrected retry may act
+        store.keep(session, record, people=people)
         session.commit()
-
-    _with_session(sessions, work)
+    except IntegrityError:
+        session.rollback()
+        return False
+    return True
 
 
 async def _read_body(receive: Receive) -> bytes:
@@ -205,21 +250,37 @@ async def _read_body(receive: Receive) -> bytes:
             return b"".join(chunks)
 
 
-async def _replay(send: Send, claim: _Claim) -> None:
-    body = (claim.body or "").encode("utf-8")
-    headers = [(k.encode(), v.encode()) for k, v in (claim.headers or {}).items()]
-    headers += [(b"idempotent-replayed", b"true"), (b"content-length", str(len(body)).encode())]
-    await send({"type": "http.response.start", "status": claim.status_code, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+async def _send(send: Send, answer: _Answer) -> None:
+    headers = [(k, v) for k, v in answer.headers if k.lower() != b"content-length"]
+    headers.append((b"content-length", str(len(answer.body)).encode()))
+    await send({"type": "http.response.start", "status": answer.status, "headers": headers})
+    await send({"type": "http.response.body", "body": bytes(answer.body)})
 
 
-async def _problem(send: Send, status: int, slug: str, title: str, detail: str) -> None:
+def _problem_answer(status: int, slug: str, title: str, detail: str) -> _Answer:
     body = json.dumps(
         {"type": f"/problems/{slug}", "title": title, "status": status, "detail": detail}
     ).encode()
-    headers = [
-        (b"content-type", b"application/problem+json"),
-        (b"content-length", str(len(body)).encode()),
-    ]
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+    return _Answer(status, [(b"content-type", b"application/problem+json")], bytearray(body))
+
+
+def _in_progress() -> _Answer:
+    return _problem_answer(
+        409,
+        "idempotency-key-in-progress",
+        "Request in progress",
+        "A request with this Idempotency-Key is still being handled; retry shortly.",
+    )
+
+
+def _reused() -> _Answer:
+    return _problem_answer(
+        422,
+        "idempotency-key-reused",
+        "Idempotency-Key reused",
+        "This Idempotency-Key was used with another request body or path.",
+    )
+
+
+async def _problem(send: Send, status: int, slug: str, title: str, detail: str) -> None:
+    await _send(send, _problem_answer(status, slug, title, detail))

@@ -18,6 +18,8 @@ class Kpi(SQLModel, table=True):
     baseline: float | None = None
     target: float | None = None
     direction: str = Field(max_length=10)  # "increase" or "decrease": which way is better
+    # Bumped on every write; exposed as the ETag that `If-Match` is checked against.
+    version: int = Field(default=1)
     created_at: datetime = created_now()
 
 

@@ -2,8 +2,9 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Depends, Path, Response
 
+from app.concurrency import IfMatchDep, set_etag
 from app.db import SessionDep
 from app.errors import problem
 from app.kpis import service
@@ -15,7 +16,7 @@ from app.projects.dependencies import LeadOfProjectDep, ProjectDep
 
 router = APIRouter(prefix="/projects/{project_id}/kpis", tags=["KPIs"])
 
-WRITE_PROBLEMS = problem(401, 403, 404, 409, 422)
+WRITE_PROBLEMS = problem(401, 403, 404, 409, 412, 422)
 
 
 def valid_kpi_id(
@@ -42,9 +43,11 @@ def add_kpi(
     body: KpiCreate,
     session: SessionDep,
     registry: RegistryDep,
+    response: Response,
 ) -> KpiRead:
     """Define a KPI: name, unit, baseline, target and which direction is better."""
     kpi = service.add_kpi(session, project=project, data=body, registry=registry, actor=actor)
+    set_etag(response, kpi.version)
     return service.read_one(session, kpi)
 
 
@@ -56,9 +59,20 @@ def update_kpi(
     body: KpiUpdate,
     session: SessionDep,
     registry: RegistryDep,
+    response: Response,
+    expected: IfMatchDep,
 ) -> KpiRead:
     """Change a KPI's unit, baseline, target or direction."""
-    service.update_kpi(session, project=project, kpi=kpi, data=body, registry=registry, actor=actor)
+    service.update_kpi(
+        session,
+        project=project,
+        kpi=kpi,
+        data=body,
+        registry=registry,
+        actor=actor,
+        expected_version=expected,
+    )
+    set_etag(response, kpi.version)
     return service.read_one(session, kpi)
 
 
@@ -70,9 +84,19 @@ def record_measurement(
     body: MeasurementCreate,
     session: SessionDep,
     registry: RegistryDep,
+    response: Response,
+    expected: IfMatchDep,
 ) -> MeasurementRead:
-    """Record a measured value; it is tied to the stage the project is in now."""
+    """Record a measured value; it is tied to the stage the project is in now. The ETag
+    and `If-Match` are the KPI's, whose measurements this adds to."""
     measurement = service.record_measurement(
-        session, project=project, kpi=kpi, data=body, registry=registry, actor=actor
+        session,
+        project=project,
+        kpi=kpi,
+        data=body,
+        registry=registry,
+        actor=actor,
+        expected_version=expected,
     )
+    set_etag(response, kpi.version)
     return MeasurementRead.model_validate(measurement)

@@ -77,4 +77,5 @@ class KpiRead(BaseModel):
     baseline: float | None
     target: float | None
     direction: Direction
+    version: int = Field(description='The ETag to send as `If-Match` (quoted, e.g. `"3"`).')
     measurements: list[MeasurementRead]

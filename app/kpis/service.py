@@ -4,6 +4,7 @@ from sqlmodel import Session
 
 from app.audit.recorder import diff, record
 from app.auth.principal import Actor
+from app.concurrency import Precondition, check_version
 from app.kpis import repository
 from app.kpis.errors import KpiNameTaken, KpiNotFound
 from app.kpis.models import Kpi, KpiMeasurement
@@ -57,15 +58,19 @@ def update_kpi(
     data: KpiUpdate,
     registry: WorkflowRegistry,
     actor: Actor,
+    expected_version: Precondition | None = None,
 ) -> Kpi:
     """Change a KPI's unit, baseline, target or direction."""
     ensure_open(project, registry)
     assert kpi.id is not None
+    session.refresh(kpi, with_for_update=True)
+    check_version(expected_version, kpi.version)
     before = kpi.model_dump(include=set(data.model_fields_set))
     for name in data.model_fields_set:
         setattr(kpi, name, getattr(data, name))
     changes = diff(before, kpi.model_dump(include=set(data.model_fields_set)))
     if changes:
+        kpi.version += 1
         session.add(kpi)
         _audit(session, actor, "kpi.update", kpi.id, changes)
     session.commit()
@@ -81,10 +86,16 @@ def record_measurement(
     data: MeasurementCreate,
     registry: WorkflowRegistry,
     actor: Actor,
+    expected_version: Precondition | None = None,
 ) -> KpiMeasurement:
     """Record a measured value; it belongs to the stage the project is in now."""
     ensure_open(project, registry)
     assert kpi.id is not None
+    session.refresh(kpi, with_for_update=True)
+    check_version(expected_version, kpi.version)
+    # The KPI's representation lists its measurements: a new one is a new version.
+    kpi.version += 1
+    session.add(kpi)
     measurement = KpiMeasurement(kpi_id=kpi.id, stage=project.stage, **data.model_dump())
     session.add(measurement)
     session.flush()
@@ -99,6 +110,7 @@ def record_measurement(
     )
     session.commit()
     session.refresh(measurement)
+    session.refresh(kpi)
     return measurement
 
 
@@ -112,6 +124,7 @@ def _read(kpi: Kpi, measurements: list[KpiMeasurement]) -> KpiRead:
         baseline=kpi.baseline,
         target=kpi.target,
         direction=kpi.direction,
+        version=kpi.version,
         measurements=[MeasurementRead.model_validate(m) for m in measurements],
     )
 

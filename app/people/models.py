@@ -35,6 +35,8 @@ class Person(SQLModel, table=True):
     board_chair: bool = Field(default=False)
     created_at: datetime = created_now()
     erased_at: datetime | None = moment()
+    # Bumped on every write; exposed as the ETag that `If-Match` is checked against.
+    version: int = Field(default=1)
 
 
 class PersonRole(SQLModel, table=True):
@@ -57,3 +59,5 @@ class ApiToken(SQLModel, table=True):
     created_at: datetime = created_now()
     expires_at: datetime = moment(nullable=False)
     revoked_at: datetime | None = moment()
+    # Bumped on every write; exposed as the ETag that `If-Match` is checked against.
+    version: int = Field(default=1)

@@ -2,15 +2,16 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel
 from sqlmodel import Session
 
 from app.audit import service as audit
 from app.audit.router import AuditEntryRead
-from app.auth.dependencies import AdminDep, AuthenticatedDep, PrincipalDep, require
+from app.auth.dependencies import AdminDep, AuthenticatedDep, require
 from app.auth.errors import Forbidden
 from app.auth.principal import Actor
+from app.concurrency import IfMatchDep, set_etag
 from app.db import SessionDep
 from app.errors import problem
 from app.paths import IdPath
@@ -28,14 +29,14 @@ from app.people.schemas import (
 router = APIRouter(tags=["people"])
 
 
-def self_or_admin(person_id: IdPath, principal: PrincipalDep, session: SessionDep) -> Person:
+def self_or_admin(person_id: IdPath, principal: AuthenticatedDep, session: SessionDep) -> Person:
     """The person, for themselves or an administrator; others learn nothing about the id."""
     if principal.person_id != person_id:
         require(principal, Role.ADMINISTRATOR)
     return service.get_person(session, person_id=person_id)
 
 
-def token_of_caller(token_id: IdPath, principal: PrincipalDep, session: SessionDep) -> ApiToken:
+def token_of_caller(token_id: IdPath, principal: AuthenticatedDep, session: SessionDep) -> ApiToken:
     """A token for its owner or an administrator; others get 403 whether or not it exists."""
     if principal.is_anonymous or principal.has(Role.ADMINISTRATOR):
         require(principal, Role.ADMINISTRATOR)
@@ -46,7 +47,7 @@ def token_of_caller(token_id: IdPath, principal: PrincipalDep, session: SessionD
     return api_token
 
 
-def actor_for_token(principal: PrincipalDep) -> Actor:
+def actor_for_token(principal: AuthenticatedDep) -> Actor:
     """Owners act as themselves; administrators as administrators."""
     if principal.has(Role.ADMINISTRATOR):
         return Actor(principal, Role.ADMINISTRATOR.value)
@@ -83,23 +84,36 @@ def list_people(_admin: AdminDep, session: SessionDep) -> list[PersonRead]:
 
 
 @router.post("/people", status_code=201, responses=problem(401, 403, 409, 422))
-def create_person(body: PersonCreate, admin: AdminDep, session: SessionDep) -> PersonRead:
+def create_person(
+    body: PersonCreate, admin: AdminDep, session: SessionDep, response: Response
+) -> PersonRead:
     """Register a person with roles; leads, privacy officers and coordinators need a city."""
-    return service.person_read(session, service.create_person(session, data=body, actor=admin))
-
-
-@router.get("/people/{person_id}", responses=problem(401, 403, 404, 422))
-def get_person(person: OwnPersonDep, session: SessionDep) -> PersonRead:
-    """One person, for themselves or an administrator."""
+    person = service.create_person(session, data=body, actor=admin)
+    set_etag(response, person.version)
     return service.person_read(session, person)
 
 
-@router.patch("/people/{person_id}", responses=problem(401, 403, 404, 409, 422))
+@router.get("/people/{person_id}", responses=problem(401, 403, 404, 422))
+def get_person(person: OwnPersonDep, session: SessionDep, response: Response) -> PersonRead:
+    """One person, for themselves or an administrator; the ETag is for `If-Match`."""
+    set_etag(response, person.version)
+    return service.person_read(session, person)
+
+
+@router.patch("/people/{person_id}", responses=problem(401, 403, 404, 409, 412, 422))
 def update_person(
-    admin: AdminDep, person: PersonDep, body: PersonUpdate, session: SessionDep
+    admin: AdminDep,
+    person: PersonDep,
+    body: PersonUpdate,
+    session: SessionDep,
+    response: Response,
+    expected: IfMatchDep,
 ) -> PersonRead:
     """Change a person's name, e-mail, city, roles or board chair."""
-    updated = service.update_person(session, person=person, data=body, actor=admin)
+    updated = service.update_person(
+        session, person=person, data=body, actor=admin, expected_version=expected
+    )
+    set_etag(response, updated.version)
     return service.person_read(session, updated)
 
 
@@ -107,10 +121,11 @@ def update_person(
     "/people/{person_id}/tokens", status_code=201, responses=problem(401, 403, 404, 409, 422)
 )
 def issue_token(
-    admin: AdminDep, person: PersonDep, body: TokenCreate, session: SessionDep
+    admin: AdminDep, person: PersonDep, body: TokenCreate, session: SessionDep, response: Response
 ) -> TokenIssued:
     """Issue a bearer token; the response is the only time the token is shown."""
     api_token, clear = service.issue_token(session, person=person, data=body, actor=admin)
+    set_etag(response, api_token.version)
     return TokenIssued(**TokenRead.model_validate(api_token).model_dump(), token=clear)
 
 
@@ -121,14 +136,20 @@ def list_tokens(person: OwnPersonDep, session: SessionDep) -> list[TokenRead]:
     return [TokenRead.model_validate(t) for t in repository.tokens_of(session, person.id)]
 
 
-@router.post("/tokens/{token_id}/revoke", responses=problem(401, 403, 404, 422))
+@router.post("/tokens/{token_id}/revoke", responses=problem(401, 403, 404, 412, 422))
 def revoke_token(
     api_token: Annotated[ApiToken, Depends(token_of_caller)],
     actor: Annotated[Actor, Depends(actor_for_token)],
     session: SessionDep,
+    response: Response,
+    expected: IfMatchDep,
 ) -> TokenRead:
     """Revoke a token at once, by its owner or an administrator."""
-    return TokenRead.model_validate(service.revoke_token(session, api_token=api_token, actor=actor))
+    revoked = service.revoke_token(
+        session, api_token=api_token, actor=actor, expected_version=expected
+    )
+    set_etag(response, revoked.version)
+    return TokenRead.model_validate(revoked)
 
 
 @router.get("/people/{person_id}/export", responses=problem(401, 403, 404, 422))
@@ -137,10 +158,18 @@ def export_person(person: OwnPersonDep, session: SessionDep) -> PersonExport:
     return _export(session, person)
 
 
-@router.post("/people/{person_id}/erase", responses=problem(401, 403, 404, 422))
-def erase_person(admin: AdminDep, person: PersonDep, session: SessionDep) -> PersonRead:
+@router.post("/people/{person_id}/erase", responses=problem(401, 403, 404, 412, 422))
+def erase_person(
+    admin: AdminDep,
+    person: PersonDep,
+    session: SessionDep,
+    response: Response,
+    expected: IfMatchDep,
+) -> PersonRead:
     """Erase a person's personal data; their audit entries stay, pseudonymised."""
-    return service.person_read(session, service.erase_person(session, person=person, actor=admin))
+    erased = service.erase_person(session, person=person, actor=admin, expected_version=expected)
+    set_etag(response, erased.version)
+    return service.person_read(session, erased)
 
 
 def _export(session: Session, person: Person) -> PersonExport:

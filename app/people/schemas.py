@@ -72,6 +72,7 @@ class PersonRead(BaseModel):
     board_chair: bool
     created_at: UtcDateTime
     erased_at: UtcDateTime | None
+    version: int = Field(description='The ETag to send as `If-Match` (quoted, e.g. `"3"`).')
 
 
 class TokenCreate(BaseModel):
@@ -90,6 +91,7 @@ class TokenRead(BaseModel):
     created_at: UtcDateTime
     expires_at: UtcDateTime
     revoked_at: UtcDateTime | None
+    version: int = Field(description='The ETag to send as `If-Match` (quoted, e.g. `"3"`).')
 
 
 class TokenIssued(TokenRead):

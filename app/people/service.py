@@ -11,7 +11,9 @@ from app.audit.recorder import diff, record
 from app.auth import tokens
 from app.auth.principal import Actor
 from app.clock import utcnow
+from app.concurrency import Precondition, check_version
 from app.errors import InvalidField
+from app.idempotency import store as idempotency
 from app.people import repository
 from app.people.errors import ChairTaken, EmailTaken, PersonErased, PersonNotFound, TokenNotFound
 from app.people.models import CITY_ROLES, ApiToken, Person, Role
@@ -64,9 +66,18 @@ def create_person(session: Session, *, data: PersonCreate, actor: Actor) -> Pers
     return person
 
 
-def update_person(session: Session, *, person: Person, data: PersonUpdate, actor: Actor) -> Person:
+def update_person(
+    session: Session,
+    *,
+    person: Person,
+    data: PersonUpdate,
+    actor: Actor,
+    expected_version: Precondition | None = None,
+) -> Person:
     """Change a person's name, e-mail, city, roles or chair."""
     assert person.id is not None
+    session.refresh(person, with_for_update=True)
+    check_version(expected_version, person.version)
     if person.erased_at is not None:
         raise PersonErased(person.id)
     sent = data.model_fields_set
@@ -83,6 +94,7 @@ def update_person(session: Session, *, person: Person, data: PersonUpdate, actor
         setattr(person, name, getattr(data, name))
     if data.roles is not None:
         repository.replace_roles(session, person.id, data.roles)
+    person.version += 1
     session.add(person)
     after = {**_snapshot(person), "roles": sorted(roles)}
     _audit(session, actor, "person.update", person.id, diff(before, after))
@@ -116,11 +128,20 @@ def issue_token(
     return api_token, clear
 
 
-def revoke_token(session: Session, *, api_token: ApiToken, actor: Actor) -> ApiToken:
+def revoke_token(
+    session: Session,
+    *,
+    api_token: ApiToken,
+    actor: Actor,
+    expected_version: Precondition | None = None,
+) -> ApiToken:
     """Revoke a token at once; revoking twice changes nothing."""
     assert api_token.id is not None
+    session.refresh(api_token, with_for_update=True)
+    check_version(expected_version, api_token.version)
     if api_token.revoked_at is None:
         api_token.revoked_at = utcnow()
+        api_token.version += 1
         session.add(api_token)
         changes = diff({"revoked_at": None}, {"revoked_at": api_token.revoked_at})
         _audit(session, actor, "token.revoke", api_token.id, changes, object_type="api_token")
@@ -129,9 +150,17 @@ def revoke_token(session: Session, *, api_token: ApiToken, actor: Actor) -> ApiT
     return api_token
 
 
-def erase_person(session: Session, *, person: Person, actor: Actor) -> Person:
+def erase_person(
+    session: Session,
+    *,
+    person: Person,
+    actor: Actor,
+    expected_version: Precondition | None = None,
+) -> Person:
     """Erase a person's personal data (GDPR art. 17); their audit entries stay, pseudonymised."""
     assert person.id is not None
+    session.refresh(person, with_for_update=True)
+    check_version(expected_version, person.version)
     if person.erased_at is not None:
         return person
     before = _snapshot(person)
@@ -139,6 +168,7 @@ def erase_person(session: Session, *, person: Person, actor: Actor) -> Person:
     person.email = None
     person.board_chair = False
     person.erased_at = utcnow()
+    person.version += 1
     session.add(person)
     repository.replace_roles(session, person.id, [])
     for api_token in repository.tokens_of(session, person.id):
@@ -148,6 +178,8 @@ def erase_person(session: Session, *, person: Person, actor: Actor) -> Person:
         .where(col(AuditEntry.actor_person_id) == person.id)
         .values(actor_person_id=None)
     )
+    # Stored answers to keyed requests may carry the name and e-mail address too.
+    idempotency.forget_person(session, person.id)
     _audit(session, actor, "person.erase", person.id, diff(before, _snapshot(person)))
     session.commit()
     session.refresh(person)

@@ -9,6 +9,7 @@ from sqlmodel import Session
 from app.audit.recorder import record
 from app.auth.principal import Actor
 from app.clock import as_utc, utcnow
+from app.concurrency import Precondition, check_version
 from app.privacy import repository
 from app.privacy.errors import DpiaNotReady, DpiaNotRequired
 from app.privacy.evidence import RESIDUAL_HIGH, current, screened_answers, screening_of
@@ -29,6 +30,12 @@ from workflows.prescreen import Verdict
 
 # Review on change, and at least every three years (art. 35(11), Dutch DPIA practice).
 REVIEW_EVERY = timedelta(days=3 * 365)
+
+
+def version_of(session: Session, project: Project) -> int:
+    """The DPIA record's version, its ETag; 0 while none is stored."""
+    found = repository.dpia_of(session, project_id_of(project))
+    return 0 if found is None else found.version
 
 
 def dpia_read(session: Session, project: Project, registry: WorkflowRegistry) -> DpiaRead:
@@ -63,6 +70,7 @@ def dpia_read(session: Session, project: Project, registry: WorkflowRegistry) ->
             )
             for entry in history
         ],
+        version=version_of(session, project),
     )
 
 
@@ -83,9 +91,10 @@ def record_advice(
     data: AdviceCreate,
     registry: WorkflowRegistry,
     actor: Actor,
+    expected_version: Precondition | None = None,
 ) -> DpiaRecord:
     """Record the DPO's advice on the DPIA and the residual risk (GDPR art. 35(2))."""
-    dpia = _required(session, project, registry)
+    dpia = _required(session, project, registry, expected_version)
     dpia.dpo_advice = data.advice
     dpia.dpo_advice_at = utcnow()
     dpia.residual_risk = data.residual_risk
@@ -104,9 +113,10 @@ def record_prior_consultation(
     data: PriorConsultationCreate,
     registry: WorkflowRegistry,
     actor: Actor,
+    expected_version: Precondition | None = None,
 ) -> DpiaRecord:
     """Record that the supervisory authority was consulted on a high residual risk."""
-    dpia = _required(session, project, registry)
+    dpia = _required(session, project, registry, expected_version)
     dpia.prior_consultation_on = data.consulted_on
     session.add(dpia)
     changes = {"prior_consultation_on": [None, data.consulted_on.isoformat()]}
@@ -117,10 +127,15 @@ def record_prior_consultation(
 
 
 def sign_off(
-    session: Session, *, project: Project, registry: WorkflowRegistry, actor: Actor
+    session: Session,
+    *,
+    project: Project,
+    registry: WorkflowRegistry,
+    actor: Actor,
+    expected_version: Precondition | None = None,
 ) -> DpiaRecord:
     """Sign off a complete DPIA; it then holds until a screened answer changes or it is due."""
-    dpia = _required(session, project, registry)
+    dpia = _required(session, project, registry, expected_version)
     catalogue = registry.catalogues["dpia"]
     answers = {a.item_id: a for a in repository.answers_of(session, project_id_of(project), "dpia")}
     open_items = [
@@ -253,14 +268,26 @@ def _record(
     )
 
 
-def _required(session: Session, project: Project, registry: WorkflowRegistry) -> DpiaRecord:
+def _required(
+    session: Session,
+    project: Project,
+    registry: WorkflowRegistry,
+    expected_version: Precondition | None,
+) -> DpiaRecord:
+    """The stored DPIA record to write to, locked, once `If-Match` (if sent) holds."""
     ensure_open(project, registry)
+    stored = repository.dpia_of(session, project_id_of(project))
+    if stored is not None:
+        session.refresh(stored, with_for_update=True)
+    check_version(expected_version, 0 if stored is None else stored.version)
     dpia = _record(session, project, registry, keep=True)
     if dpia.verdict != Verdict.REQUIRED.value:
         raise DpiaNotRequired(
             f"The pre-screen says a DPIA is {dpia.verdict.replace('_', ' ')}; "
             "there is nothing to advise on or sign off."
         )
+    if stored is not None:
+        dpia.version += 1
     return dpia
 
 

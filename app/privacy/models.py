@@ -44,6 +44,8 @@ class ChecklistAnswer(SQLModel, table=True):
     action_due: date | None = None
     reviewed_by_pseudonym: str | None = Field(default=None, max_length=32)
     reviewed_at: datetime | None = moment()
+    # Bumped on every write; exposed as the ETag that `If-Match` is checked against.
+    version: int = Field(default=1)
 
 
 class DpiaRecord(SQLModel, table=True):
@@ -72,6 +74,8 @@ class DpiaRecord(SQLModel, table=True):
     reopened_reasons: list[str] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False)
     )
+    # Bumped on every write; exposed as the ETag that `If-Match` is checked against.
+    version: int = Field(default=1)
 
 
 class DpiaHistoryKind(StrEnum):

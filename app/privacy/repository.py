@@ -15,15 +15,17 @@ def answers_of(
 
 
 def answer_to(
-    session: Session, project_id: int, checklist: str, item_id: str
+    session: Session, project_id: int, checklist: str, item_id: str, *, for_update: bool = False
 ) -> ChecklistAnswer | None:
-    return session.exec(
-        select(ChecklistAnswer).where(
-            (ChecklistAnswer.project_id == project_id)
-            & (ChecklistAnswer.checklist == checklist)
-            & (ChecklistAnswer.item_id == item_id)
-        )
-    ).first()
+    query = select(ChecklistAnswer).where(
+        (ChecklistAnswer.project_id == project_id)
+        & (ChecklistAnswer.checklist == checklist)
+        & (ChecklistAnswer.item_id == item_id)
+    )
+    if for_update:
+        # Locked and read afresh: the version checked is the one written over.
+        query = query.with_for_update().execution_options(populate_existing=True)
+    return session.exec(query).first()
 
 
 def dpia_of(session: Session, project_id: int) -> DpiaRecord | None:

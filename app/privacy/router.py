@@ -2,10 +2,11 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Response
 from fastapi.responses import HTMLResponse
 from sqlmodel import Session
 
+from app.concurrency import IfMatchDep, set_etag
 from app.db import SessionDep
 from app.errors import problem
 from app.lifecycle import RegistryDep
@@ -38,7 +39,7 @@ router = APIRouter(tags=["privacy"])
 
 Name = Annotated[str, Path(pattern=r"^[a-z_]{1,40}$", description="A checklist name.")]
 ItemId = Annotated[str, Path(pattern=r"^[A-Za-z0-9-]{1,40}$", description="An item id.")]
-WRITE_PROBLEMS = problem(401, 403, 404, 409, 422)
+WRITE_PROBLEMS = problem(401, 403, 404, 409, 412, 422)
 
 
 def _catalogue_read(catalogue: Catalogue) -> CatalogueRead:
@@ -89,10 +90,13 @@ def answer_item(
     body: AnswerCreate,
     session: SessionDep,
     registry: RegistryDep,
+    response: Response,
+    expected: IfMatchDep,
 ) -> ChecklistRead:
     """Answer an item (again); it waits for the privacy officer's review. A changed
-    pre-screen answer re-runs the pre-screen and can reopen a signed-off DPIA."""
-    service.answer_item(
+    pre-screen answer re-runs the pre-screen and can reopen a signed-off DPIA. The ETag
+    and `If-Match` are the item's answer's (`*`: only if it was answered before)."""
+    answer = service.answer_item(
         session,
         project=project,
         checklist=name,
@@ -100,7 +104,9 @@ def answer_item(
         data=body,
         registry=registry,
         actor=actor,
+        expected_version=expected,
     )
+    set_etag(response, answer.version)
     return _checklist_read(session, project, name, registry)
 
 
@@ -115,10 +121,13 @@ def review_item(
     body: ReviewCreate,
     session: SessionDep,
     registry: RegistryDep,
+    response: Response,
+    expected: IfMatchDep,
 ) -> ChecklistRead:
     """The city's privacy officer marks an answer pending, to correct (with a comment),
-    improvable (with a dated action plan) or acceptable."""
-    service.review_item(
+    improvable (with a dated action plan) or acceptable. The ETag and `If-Match` are the
+    answer's."""
+    answer = service.review_item(
         session,
         project=project,
         checklist=name,
@@ -126,16 +135,25 @@ def review_item(
         data=body,
         registry=registry,
         actor=actor,
+        expected_version=expected,
     )
+    set_etag(response, answer.version)
     return _checklist_read(session, project, name, registry)
 
 
 @router.get("/projects/{project_id}/dpia", responses=problem(401, 403, 404, 422))
 def get_dpia(
-    _insider: InsiderDep, project: ProjectDep, session: SessionDep, registry: RegistryDep
+    _insider: InsiderDep,
+    project: ProjectDep,
+    session: SessionDep,
+    registry: RegistryDep,
+    response: Response,
 ) -> DpiaRead:
-    """The pre-screen's verdict with its reasons, and the DPIA's advice, sign-off and review."""
-    return dpia.dpia_read(session, project, registry)
+    """The pre-screen's verdict with its reasons, and the DPIA's advice, sign-off and review.
+    The ETag is the one to send as `If-Match` when advising or signing off."""
+    read = dpia.dpia_read(session, project, registry)
+    set_etag(response, read.version)
+    return read
 
 
 @router.post("/projects/{project_id}/dpia/advice", responses=WRITE_PROBLEMS)
@@ -145,10 +163,19 @@ def record_advice(
     body: AdviceCreate,
     session: SessionDep,
     registry: RegistryDep,
+    response: Response,
+    expected: IfMatchDep,
 ) -> DpiaRead:
     """Record the data protection officer's advice and the residual risk."""
-    dpia.record_advice(session, project=project, data=body, registry=registry, actor=actor)
-    return dpia.dpia_read(session, project, registry)
+    dpia.record_advice(
+        session,
+        project=project,
+        data=body,
+        registry=registry,
+        actor=actor,
+        expected_version=expected,
+    )
+    return _dpia_written(session, project, registry, response)
 
 
 @router.post("/projects/{project_id}/dpia/prior-consultation", responses=WRITE_PROBLEMS)
@@ -158,12 +185,19 @@ def record_prior_consultation(
     body: PriorConsultationCreate,
     session: SessionDep,
     registry: RegistryDep,
+    response: Response,
+    expected: IfMatchDep,
 ) -> DpiaRead:
     """Record the prior consultation of the supervisory authority (GDPR art. 36)."""
     dpia.record_prior_consultation(
-        session, project=project, data=body, registry=registry, actor=actor
+        session,
+        project=project,
+        data=body,
+        registry=registry,
+        actor=actor,
+        expected_version=expected,
     )
-    return dpia.dpia_read(session, project, registry)
+    return _dpia_written(session, project, registry, response)
 
 
 @router.post("/projects/{project_id}/dpia/sign-off", responses=WRITE_PROBLEMS)
@@ -172,10 +206,22 @@ def sign_off(
     project: ProjectDep,
     session: SessionDep,
     registry: RegistryDep,
+    response: Response,
+    expected: IfMatchDep,
 ) -> DpiaRead:
     """Sign off a DPIA whose every item is acceptable and that has the DPO's advice."""
-    dpia.sign_off(session, project=project, registry=registry, actor=actor)
-    return dpia.dpia_read(session, project, registry)
+    dpia.sign_off(
+        session, project=project, registry=registry, actor=actor, expected_version=expected
+    )
+    return _dpia_written(session, project, registry, response)
+
+
+def _dpia_written(
+    session: Session, project: Project, registry: WorkflowRegistry, response: Response
+) -> DpiaRead:
+    read = dpia.dpia_read(session, project, registry)
+    set_etag(response, read.version)
+    return read
 
 
 @router.get(
@@ -223,6 +269,7 @@ def _checklist_read(
                 review_comment=answer.review_comment if answer else None,
                 action_plan=answer.action_plan if answer else None,
                 action_due=answer.action_due if answer else None,
+                version=answer.version if answer else None,
             )
         )
     return ChecklistRead(

@@ -50,6 +50,10 @@ class ItemRead(BaseModel):
     review_comment: str | None
     action_plan: str | None
     action_due: date | None
+    version: int | None = Field(
+        description='The answer\'s ETag, to send as `If-Match` (quoted, e.g. `"3"`); none '
+        "while unanswered."
+    )
 
 
 class ChecklistRead(BaseModel):
@@ -122,4 +126,7 @@ class DpiaRead(BaseModel):
     reopened_because: str | None = Field(description="The reasons above in one sentence.")
     history: list[DpiaHistoryRead] = Field(
         description="Advice, reopenings and sign-offs, oldest first; earlier advice stays here."
+    )
+    version: int = Field(
+        description='The DPIA record\'s ETag, to send as `If-Match` (e.g. `"3"`); 0 before any.'
     )

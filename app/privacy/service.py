@@ -8,6 +8,7 @@ from sqlmodel import Session
 from app.audit.recorder import record
 from app.auth.principal import Actor
 from app.clock import utcnow
+from app.concurrency import Precondition, check_version
 from app.errors import InvalidField
 from app.privacy import repository
 from app.privacy.errors import ChecklistNotFound, ItemNotAnswered, answer_refused
@@ -50,6 +51,7 @@ def answer_item(
     data: AnswerCreate,
     registry: WorkflowRegistry,
     actor: Actor,
+    expected_version: Precondition | None = None,
 ) -> ChecklistAnswer:
     """Give or change an answer; it goes back to pending review."""
     ensure_open(project, registry)
@@ -57,7 +59,8 @@ def answer_item(
     assert item is not None
     _check_answer_type(item, data.answer)
     project_id = project_id_of(project)
-    answer = repository.answer_to(session, project_id, checklist, item_id)
+    answer = repository.answer_to(session, project_id, checklist, item_id, for_update=True)
+    check_version(expected_version, None if answer is None else answer.version)
     if answer is not None and _unchanged(answer, data, catalogue.version, item.fingerprint):
         # The same answer again is no change: it keeps its review and reopens nothing.
         return answer
@@ -72,6 +75,8 @@ def answer_item(
             answer=data.answer,
             answered_by_pseudonym=actor.pseudonym,
         )
+    else:
+        answer.version += 1
     answer.answer = data.answer
     answer.evidence = [str(url) for url in data.evidence]
     answer.catalogue_version = catalogue.version
@@ -107,13 +112,18 @@ def review_item(
     data: ReviewCreate,
     registry: WorkflowRegistry,
     actor: Actor,
+    expected_version: Precondition | None = None,
 ) -> ChecklistAnswer:
     """The privacy officer's judgement: pending, to correct, improvable or acceptable."""
     ensure_open(project, registry)
     catalogue_item(registry.catalogues, checklist, item_id)
-    answer = repository.answer_to(session, project_id_of(project), checklist, item_id)
+    answer = repository.answer_to(
+        session, project_id_of(project), checklist, item_id, for_update=True
+    )
     if answer is None or not current(answer, registry.catalogues):
         raise ItemNotAnswered(f"{checklist}:{item_id} has no current answer to review.")
+    check_version(expected_version, answer.version)
+    answer.version += 1
     if data.state is ReviewState.TO_CORRECT and not data.comment:
         raise InvalidField("comment", "say what must be corrected")
     if data.state is ReviewState.IMPROVABLE and not (data.action_plan and data.action_due):
@@ -149,6 +159,8 @@ def rescreen(
     dpia = repository.dpia_of(session, project_id)
     if dpia is None:
         dpia = DpiaRecord(project_id=project_id, verdict=screening.verdict.value)
+    else:
+        dpia.version += 1
     dpia.verdict = screening.verdict.value
     dpia.reasons = list(screening.reasons)
     if dpia.signed_off_at is not None:

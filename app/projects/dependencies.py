@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from app.auth.dependencies import PrincipalDep, ProjectLeadDep, require, require_for_city
+from app.auth.dependencies import AuthenticatedDep, ProjectLeadDep, require, require_for_city
 from app.auth.errors import Forbidden, NotAuthenticated
 from app.auth.principal import Actor, Principal
 from app.db import SessionDep
@@ -29,8 +29,12 @@ def lead_of_project(lead: ProjectLeadDep, project: ProjectDep) -> Actor:
 LeadOfProjectDep = Annotated[Actor, Depends(lead_of_project)]
 
 
-def insider_of_project(principal: PrincipalDep, project: ProjectDep) -> Principal:
+def insider_of_project(principal: AuthenticatedDep, project: ProjectDep) -> Principal:
     """The project's city, the board and administrators; others learn nothing more."""
+    return insider(principal, project)
+
+
+def insider(principal: Principal, project: Project) -> Principal:
     if principal.is_anonymous:
         raise NotAuthenticated("This needs a bearer token.")
     if not principal.sees_internals_of(project.city_id):
@@ -38,7 +42,7 @@ def insider_of_project(principal: PrincipalDep, project: ProjectDep) -> Principa
     return principal
 
 
-def privacy_officer(principal: PrincipalDep) -> Actor:
+def privacy_officer(principal: AuthenticatedDep) -> Actor:
     return require(principal, Role.PRIVACY_OFFICER)
 
 

@@ -11,7 +11,7 @@ from sqlmodel import Session
 from app.audit.recorder import diff
 from app.auth.principal import Actor
 from app.clock import utcnow
-from app.concurrency import check_version
+from app.concurrency import Precondition, check_version
 from app.outbox.writer import emit
 from app.portfolio.tallies import count_stay, footprint_of, shift
 from app.projects.errors import GateDecisionRequired, IllegalMove
@@ -31,7 +31,7 @@ def move(
     reason: str | None,
     registry: WorkflowRegistry,
     actor: Actor,
-    expected_version: int | None = None,
+    expected_version: Precondition | None = None,
 ) -> Move:
     """Make a move that needs no gate decision (hold, resume, stop)."""
     engine = engine_of(project, registry)
@@ -83,7 +83,7 @@ def apply_move(
     reason: str | None,
     engine: WorkflowEngine,
     actor: Actor,
-    expected_version: int | None = None,
+    expected_version: Precondition | None = None,
 ) -> Move:
     """Fire `trigger` on the project with its history, audit entry and event; no commit."""
     # Lock the row (PostgreSQL) and read its latest stage so two moves never interleave.

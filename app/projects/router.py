@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from app.auth.dependencies import PrincipalDep, ProjectLeadDep, require_for_city
 from app.auth.principal import Actor
-from app.concurrency import IfMatchDep, etag
+from app.concurrency import IfMatchDep, Precondition, etag
 from app.config import get_settings
 from app.db import SessionDep
 from app.errors import problem
@@ -43,7 +43,11 @@ StageCode = Annotated[Code, Query(description="A stage name, e.g. `pilot`.")]
     "", status_code=201, responses=problem(401, 403, 422), response_model_exclude_unset=True
 )
 def create_project(
-    lead: ProjectLeadDep, body: ProjectCreate, session: SessionDep, registry: RegistryDep
+    lead: ProjectLeadDep,
+    body: ProjectCreate,
+    session: SessionDep,
+    registry: RegistryDep,
+    response: Response,
 ) -> ProjectRead:
     """Register a project idea for the lead's own city; it starts in `idea`."""
     actor = require_for_city(lead.principal, Role.PROJECT_LEAD, body.city_id, "projects")
@@ -54,6 +58,7 @@ def create_project(
         workflow=get_settings().default_workflow,
         actor=actor,
     )
+    response.headers["ETag"] = etag(project.version)
     return read_one(session, project, actor.principal)
 
 
@@ -204,7 +209,7 @@ class Move:
     registry: WorkflowRegistry
     actor: Actor
     response: Response
-    expected: int | None
+    expected: Precondition | None
 
     def make(self, trigger: str, reason: str | None) -> ProjectRead:
         moves.move(

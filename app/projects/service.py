@@ -8,7 +8,7 @@ from sqlmodel import Session
 from app.audit.recorder import diff, record
 from app.auth.principal import Actor
 from app.clock import as_utc, utcnow
-from app.concurrency import check_version
+from app.concurrency import Precondition, check_version
 from app.errors import InvalidField
 from app.portfolio import tallies
 from app.portfolio.term_index import index_project
@@ -108,7 +108,7 @@ def update_project(
     data: ProjectUpdate,
     registry: WorkflowRegistry,
     actor: Actor,
-    expected_version: int | None = None,
+    expected_version: Precondition | None = None,
 ) -> Project:
     """Change the editable fields that were sent; the rest stays as it is."""
     session.refresh(project, with_for_update=True)

@@ -2,7 +2,7 @@
 reopenings and sign-offs
 
 Revision ID: 0070
-Revises: 0009
+Revises: 0022
 Create Date: 2026-12-01 20:30:00.000000
 """
 
@@ -15,7 +15,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0070"
-down_revision: str | None = "0009"
+down_revision: str | None = "0022"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -3,14 +3,12 @@
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import text
 from sqlmodel import Session, col, func, select
 
-from app.audit.chain import content_of, entry_hash
 from app.audit.models import AuditEntry, AuditHead
 from app.audit.service import verify_trail
 from tests.factories import project_payload
-from tests.people_factories import Callers, Headers
+from tests.people_factories import Headers
 
 
 def entries(session: Session, **where: Any) -> list[AuditEntry]:
@@ -94,90 +92,6 @@ class TestWritesAreAudited:
         client.patch(f"/projects/{project_id}", json={"title": "Renamed pilot"}, headers=lead)
 
         assert audit_size(session) == before
-
-
-class TestTampering:
-    def _trail(self, client: TestClient, session: Session, lead: Headers) -> list[int]:
-        write_some(client, session, lead)
-        seqs = [entry.seq for entry in entries(session)]
-        assert len(seqs) >= 5
-        assert verify_trail(session).intact
-        session.expunge_all()
-        return seqs
-
-    def _execute(self, session: Session, sql: str, **params: Any) -> None:
-        session.connection().execute(text(sql), params)
-
-    def test_changed_entry_is_named(
-        self, client: TestClient, session: Session, lead: Headers, callers: Callers
-    ) -> None:
-        seqs = self._trail(client, session, lead)
-        self._execute(
-            session, "UPDATE audit_entry SET action = 'project.delete' WHERE seq = :s", s=seqs[2]
-        )
-
-        result = client.get("/audit/verification", headers=callers.admin).json()
-
-        assert result["intact"] is False
-        assert result["first_bad_seq"] == seqs[2]
-        assert result["problem"] == f"entry {seqs[2]} was changed"
-
-    def test_deleted_entry_is_named(
-        self, client: TestClient, session: Session, lead: Headers
-    ) -> None:
-        seqs = self._trail(client, session, lead)
-        self._execute(session, "DELETE FROM audit_entry WHERE seq = :s", s=seqs[1])
-
-        result = verify_trail(session)
-
-        assert (result.intact, result.first_bad_seq) == (False, seqs[1])
-        assert result.problem == f"entry {seqs[1]} is missing"
-
-    def test_reordered_entries_are_named(
-        self, client: TestClient, session: Session, lead: Headers
-    ) -> None:
-        seqs = self._trail(client, session, lead)
-        a, b = seqs[2], seqs[3]
-        self._execute(session, "UPDATE audit_entry SET seq = -1 WHERE seq = :a", a=a)
-        self._execute(session, "UPDATE audit_entry SET seq = :a WHERE seq = :b", a=a, b=b)
-        self._execute(session, "UPDATE audit_entry SET seq = :b WHERE seq = -1", b=b)
-
-        result = verify_trail(session)
-
-        assert (result.intact, result.first_bad_seq) == (False, a)
-
-    def test_removed_tail_is_found(
-        self, client: TestClient, session: Session, lead: Headers
-    ) -> None:
-        seqs = self._trail(client, session, lead)
-        self._execute(session, "DELETE FROM audit_entry WHERE seq = :s", s=seqs[-1])
-
-        result = verify_trail(session)
-
-        assert (result.intact, result.first_bad_seq) == (False, seqs[-1])
-
-    def test_rewritten_hash_chain_is_still_caught_at_the_changed_entry(
-        self, client: TestClient, session: Session, lead: Headers
-    ) -> None:
-        seqs = self._trail(client, session, lead)
-        # A forger who recomputes the changed entry's hash breaks the link to the next one.
-        entry = session.get(AuditEntry, seqs[1])
-        assert entry is not None
-        entry.action = "project.delete"
-        entry.hash = entry_hash(entry.prev_hash, content_of(entry))
-        session.flush()
-
-        result = verify_trail(session)
-
-        assert (result.intact, result.first_bad_seq) == (False, seqs[2])
-
-    def test_clearing_the_actor_link_does_not_break_the_chain(
-        self, client: TestClient, session: Session, lead: Headers
-    ) -> None:
-        self._trail(client, session, lead)
-        self._execute(session, "UPDATE audit_entry SET actor_person_id = NULL")
-
-        assert verify_trail(session).intact
 
 
 def test_the_head_follows_the_trail(client: TestClient, session: Session, lead: Headers) -> None:

@@ -45,7 +45,8 @@ def test_dataset_is_served_and_decided_on(live_server: str) -> None:  # noqa: F8
         listed = api.get("/projects", params={"pageSize": 100})
         review = api.get(f"/reviews/{data.queue_first}")
         vote = {"decision": "go", "rationale": "Meets every criterion."}
-        decided = api.post(f"/reviews/{data.queue_last}/votes", json=vote)
+        seen = {"If-Match": api.get(f"/reviews/{data.queue_last}").headers["etag"]}
+        decided = api.post(f"/reviews/{data.queue_last}/votes", json=vote, headers=seen)
 
     assert listed.json()["total"] == 40 + 4 + 2
     assert review.status_code == 200

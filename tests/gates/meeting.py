@@ -163,6 +163,12 @@ def submit(client: httpx.Client, project_id: int, lead: Headers, **headers: str)
     return review
 
 
+def seen(client: httpx.Client, review_id: int, headers: Headers) -> Headers:
+    """`headers` with `If-Match` set to the review as the caller reads it now."""
+    etag = client.get(f"/reviews/{review_id}", headers=headers).headers["etag"]
+    return {**headers, "If-Match": etag}
+
+
 def vote_all(
     client: httpx.Client, review_id: int, members: list[Headers], decision: str, **extra: Any
 ) -> dict[str, Any]:
@@ -171,7 +177,7 @@ def vote_all(
         response = client.post(
             f"/reviews/{review_id}/votes",
             json={"decision": decision, "rationale": f"Member {index}: {decision}", **extra},
-            headers=member,
+            headers=seen(client, review_id, member),
         )
         assert response.status_code == 200, response.text
         review = response.json()

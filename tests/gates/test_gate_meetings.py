@@ -15,6 +15,7 @@ from tests.gates.meeting import (
     privacy_officer,
     project_ready_for_idea_gate,
     satisfy_checklists,
+    seen,
     submit,
     vote_all,
 )
@@ -142,7 +143,7 @@ class TestDecisions:
                 "reason": "The pilot is small; privacy work to be finished first",
                 "conditions": [{"description": "DPIA signed off by the DPO", "due_on": due}],
             },
-            headers=callers.chair,
+            headers=seen(client, review_id, callers.chair),
         ).json()
 
         assert (decided["decision"], decided["decided_by"]) == ("go", "chair")
@@ -163,7 +164,7 @@ class TestDecisions:
         response = client.post(
             f"/reviews/{review_id}/decision",
             json={"decision": "go", "reason": "Looks fine to me"},
-            headers=callers.board,
+            headers=seen(client, review_id, callers.board),
         )
 
         assert response.status_code == 403
@@ -179,7 +180,7 @@ class TestDecisions:
         late = client.post(
             f"/reviews/{review_id}/votes",
             json={"decision": "kill", "rationale": "Too late to object"},
-            headers=callers.board,
+            headers=seen(client, review_id, callers.board),
         )
 
         assert late.status_code == 409
@@ -227,7 +228,7 @@ class TestConflictOfInterest:
             client.post(
                 f"/reviews/{review_id}/votes",
                 json={"decision": "go", "rationale": "My own city's project"},
-                headers=member,
+                headers=seen(client, review_id, member),
             )
             for member in (from_apeldoorn, from_zwolle)
         ]

@@ -5,7 +5,7 @@ from sqlmodel import Session, func, select
 
 from app.gates.models import GateReview
 from app.idempotency.models import IdempotencyRecord
-from tests.gates.meeting import board, project_ready_for_idea_gate, submit
+from tests.gates.meeting import board, project_ready_for_idea_gate, seen, submit
 from tests.people_factories import Callers, Headers
 
 
@@ -35,7 +35,7 @@ class TestIdempotencyKeys:
     ) -> None:
         project_id, _ = project_ready_for_idea_gate(client, session, lead)
         review_id = submit(client, project_id, lead)["id"]
-        headers = {**callers.chair, "Idempotency-Key": "decide-7"}
+        headers = {**seen(client, review_id, callers.chair), "Idempotency-Key": "decide-7"}
         body = {"decision": "go", "reason": "Clear case; the board agreed in the meeting"}
 
         first = client.post(f"/reviews/{review_id}/decision", json=body, headers=headers)
@@ -86,7 +86,7 @@ class TestIdempotencyKeys:
             client.post(
                 f"/reviews/{review_id}/votes",
                 json=body,
-                headers={**member, "Idempotency-Key": "same-key"},
+                headers={**seen(client, review_id, member), "Idempotency-Key": "same-key"},
             ).json()
             for member in members
         ]
@@ -139,7 +139,9 @@ class TestVersions:
         etag = review.headers["etag"]
         first, second = board(session, 2)
         body = {"decision": "go", "rationale": "Ready"}
-        client.post(f"/reviews/{review.json()['id']}/votes", json=body, headers=first)
+        client.post(
+            f"/reviews/{review.json()['id']}/votes", json=body, headers={**first, "If-Match": etag}
+        )
 
         stale = client.post(
             f"/reviews/{review.json()['id']}/votes", json=body, headers={**second, "If-Match": etag}
