@@ -112,11 +112,16 @@ class TestEveryWriteHonoursIt:
         not_there = client.put(path, json=body, headers={**lead, "If-Match": "*"})
         first = client.put(path, json=body, headers=lead)
         stale = client.put(path, json=body, headers={**lead, "If-Match": '"999"'})
-        again = client.put(path, json=body, headers={**lead, "If-Match": first.headers["etag"]})
+        same = client.put(path, json=body, headers={**lead, "If-Match": first.headers["etag"]})
+        changed = {"answer": "Residents and the city decide together on what is collected."}
+        again = client.put(path, json=changed, headers={**lead, "If-Match": first.headers["etag"]})
 
         assert not_there.status_code == 412
         assert first.status_code == 200
         assert stale.status_code == 412
+        # The same answer again changes nothing, so its version stays.
+        assert same.status_code == 200
+        assert same.headers["etag"] == first.headers["etag"]
         assert again.status_code == 200
         assert again.headers["etag"] != first.headers["etag"]
 
