@@ -40,6 +40,7 @@ class KpiEvidence:
 class ItemState:
     answered: bool  # answered under the item's current wording
     review: str  # pending, to_correct, improvable or acceptable
+    answer: bool | str | None = None
 
 
 @dataclass(frozen=True)

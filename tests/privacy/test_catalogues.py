@@ -91,3 +91,32 @@ def test_a_workflow_naming_an_unknown_checklist_is_refused() -> None:
         parse_workflow(raw)
 
     assert refused.value.problems == ["unknown checklist 'astrology'"]
+
+
+def test_a_yes_no_criterion_must_say_which_answer_passes() -> None:
+    raw = raw_catalogue("ethics")
+    del raw["items"][1]["pass_when"]
+    raw["items"][0]["pass_when"] = True  # ETH-01 is a text item
+
+    with pytest.raises(WorkflowInvalid) as refused:
+        parse_catalogue(raw)
+
+    assert refused.value.problems == [
+        "item 'ETH-01': pass_when applies to yes/no and choice items only",
+        "item 'ETH-02' is a yes/no criterion without pass_when",
+    ]
+
+
+def test_every_yes_no_criterion_of_the_catalogues_says_which_answer_passes() -> None:
+    criteria = [
+        (catalogue.name, item.id, item.pass_when)
+        for catalogue in load_catalogues().values()
+        for item in catalogue.items
+        if item.answer_type == "yes_no" and item.gates
+    ]
+
+    assert criteria == [
+        ("ethics", "ETH-02", (True,)),
+        ("privacy_by_design", "PBD-05", (True,)),
+        ("security_quickscan", "SEC-03", (True,)),
+    ]
