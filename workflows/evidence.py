@@ -55,6 +55,15 @@ class DpiaState:
 
 
 @dataclass(frozen=True)
+class OpenCondition:
+    """A condition attached to an earlier Go, neither met nor waived by the board."""
+
+    gate: str
+    description: str
+    due_on: date
+
+
+@dataclass(frozen=True)
 class Evidence:
     """What a gate is checked against: a project as it stands now."""
 
@@ -70,6 +79,7 @@ class Evidence:
     today: date = field(default_factory=date.today)
     # The most similar projects in other cities: (title, city, score), best first.
     similar: tuple[tuple[str, str, float], ...] = ()
+    open_conditions: tuple[OpenCondition, ...] = ()
 
     def applies(self, condition: str) -> bool:
         if condition == "dpia_required":
