@@ -21,7 +21,11 @@ def upgrade() -> None:
     with op.batch_alter_table("gate_condition", schema=None) as batch_op:
         batch_op.add_column(sa.Column("waived_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("waiver_reason", sa.Text(), nullable=True))
-        batch_op.add_column(sa.Column("waived_by_pseudonym", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True))
+        batch_op.add_column(
+            sa.Column(
+                "waived_by_pseudonym", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True
+            )
+        )
 
 
 def downgrade() -> None:
