@@ -29,7 +29,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("gate_condition", schema=None) as batch_op:
+    # Not reflecting the tables it refers to keeps SQLite's rebuild off the project table
+    # and its expression index, which reflection cannot read.
+    with op.batch_alter_table(
+        "gate_condition", schema=None, reflect_kwargs={"resolve_fks": False}
+    ) as batch_op:
         batch_op.drop_column("waived_by_pseudonym")
         batch_op.drop_column("waiver_reason")
         batch_op.drop_column("waived_at")
