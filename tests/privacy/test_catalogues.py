@@ -120,3 +120,17 @@ def test_every_yes_no_criterion_of_the_catalogues_says_which_answer_passes() -> 
         ("privacy_by_design", "PBD-05", (True,)),
         ("security_quickscan", "SEC-03", (True,)),
     ]
+
+
+def test_each_type_of_the_ap_list_cites_the_decision_and_the_copy_checked() -> None:
+    prescreen = load_catalogues()["prescreen"]
+    listed = [item for item in prescreen.items if item.id.startswith("AP-")]
+
+    assert [item.id for item in listed] == [f"AP-{n:02d}" for n in range(1, 18)]
+    for number, item in enumerate(listed, start=1):
+        assert item.source.startswith(
+            f"Autoriteit Persoonsgegevens, Besluit DPIA-lijst, Stcrt. 2019, 64418, item {number};"
+        )
+        assert "Scope: " in item.guidance
+    named_only = [i.id for i in listed if i.question.startswith("Is this processing of the kind")]
+    assert not {"AP-08", "AP-10", "AP-12", "AP-13", "AP-15", "AP-16"} & set(named_only)
