@@ -93,7 +93,11 @@ def _search(
     total = (session.exec(select(func.sum(StageEntry.projects))).one() or 0) + 1
     frequency = _frequencies(session, set(query_bag))
     idf = {t: math.log((1 + total) / (1 + frequency.get(t, 0))) + 1 for t in query_bag}
-    telling = sorted(query_bag, key=lambda t: -idf[t] * query_bag[t])[:TELLING_TERMS]
+    # Purposes and technologies weigh as much as all words together, however common,
+    # so each of them preselects; of the words, the most telling do.
+    concepts = [t for t in query_bag if not t.startswith("w:")]
+    words = [t for t in query_bag if t.startswith("w:")]
+    telling = concepts + sorted(words, key=lambda t: -idf[t] * query_bag[t])[:TELLING_TERMS]
     postings = union_all(
         *(
             sa_select(
