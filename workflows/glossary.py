@@ -10,7 +10,7 @@ import re
 import tomllib
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -41,6 +41,7 @@ class Concept:
     kind: str
     terms: tuple[str, ...]
     source: str
+    broader: str | None = None  # a concept of the same kind this one is part of
 
     @property
     def feature(self) -> str:
@@ -50,6 +51,8 @@ class Concept:
 @dataclass(frozen=True)
 class Glossary:
     concepts: tuple[Concept, ...]
+    # Feature -> the feature of its broader concept.
+    broader: Mapping[str, str] = field(default_factory=dict, init=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         exact: dict[str, set[str]] = {}
@@ -69,6 +72,16 @@ class Glossary:
         object.__setattr__(self, "_prefixes", tuple(prefixes))
         object.__setattr__(self, "_phrases", phrases)
         object.__setattr__(self, "_longest", max((len(p) for p in phrases), default=1))
+        by_id = {c.id: c for c in self.concepts}
+        object.__setattr__(
+            self,
+            "broader",
+            {
+                c.feature: by_id[c.broader].feature
+                for c in self.concepts
+                if c.broader and c.broader in by_id
+            },
+        )
 
     def word_concepts(self, word: str) -> frozenset[str]:
         """The concepts one folded word names, by itself or as part of a compound."""
@@ -98,7 +111,7 @@ def _word_concepts(glossary: Glossary, word: str) -> frozenset[str]:
     return frozenset(named)
 
 
-def parse_glossary(raw: dict[str, object], *, source: str = "<glossary>") -> Glossary:
+def parse_glossary(raw: Mapping[str, object], *, source: str = "<glossary>") -> Glossary:
     problems: list[str] = []
     concepts: list[Concept] = []
     seen: set[str] = set()
@@ -119,9 +132,21 @@ def parse_glossary(raw: dict[str, object], *, source: str = "<glossary>") -> Glo
             terms = []
         if not isinstance(entry.get("source"), str) or not entry["source"]:
             problems.append(f"concept {concept_id!r} has no source")
-        concepts.append(Concept(concept_id, str(kind), tuple(terms), str(entry.get("source"))))
+        broader = entry.get("broader")
+        if broader is not None and not isinstance(broader, str):
+            problems.append(f"concept {concept_id!r}: broader names one concept")
+            broader = None
+        concepts.append(
+            Concept(concept_id, str(kind), tuple(terms), str(entry.get("source")), broader)
+        )
     if not concepts:
         problems.append("no concepts")
+    kinds = {c.id: c.kind for c in concepts}
+    for concept in concepts:
+        if concept.broader and kinds.get(concept.broader) != concept.kind:
+            problems.append(
+                f"concept {concept.id!r}: broader {concept.broader!r} is no {concept.kind} concept"
+            )
     if problems:
         raise WorkflowInvalid(source, problems)
     return Glossary(tuple(concepts))

@@ -12,7 +12,7 @@ from app.db import SessionDep
 from app.errors import problem
 from app.exchange import service
 from app.exchange.reading import XLSX, FileTooLarge, read_rows
-from app.exchange.service import ImportReport
+from app.exchange.report import ImportReport
 from app.lifecycle import RegistryDep
 from app.people.models import Role
 
@@ -63,6 +63,14 @@ def import_inventory(
             "refused.",
         ),
     ] = False,
+    create_duplicates: Annotated[
+        bool,
+        Query(
+            alias="createDuplicates",
+            description="Create the rows marked `duplicate` (likely a project already in the "
+            "file or the network) all the same.",
+        ),
+    ] = False,
 ) -> ImportReport:
     """Import an inventory, one project per row (city, country, title, description,
     theme, stage, partners, budget, tags; or a real register's columns). Every row is
@@ -76,6 +84,7 @@ def import_inventory(
         rows=rows,
         dry_run=dry_run,
         create_cities=create_cities,
+        create_duplicates=create_duplicates,
         registry=registry,
         workflow=get_settings().default_workflow,
         actor=actor,

@@ -2,17 +2,18 @@
 
 import csv
 import io
-from dataclasses import dataclass
 
-from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
 
 from app.audit.recorder import diff, record
 from app.auth.errors import Forbidden
 from app.auth.principal import Actor
+from app.exchange.duplicate_rows import mark_duplicates
 from app.exchange.mapping import COLUMNS, Lookup, RowPlan, plan_row
 from app.exchange.places import NewCity, Place, Places
 from app.exchange.reading import Row
+from app.exchange.report import CityOutcome, ImportReport, RowOutcome
+from app.exchange.report import Step as _Step
 from app.people.models import Role
 from app.projects import repository
 from app.projects.models import Project
@@ -30,46 +31,7 @@ FIELDS_OF_COLUMN = {
     "description": "problem_statement", "theme": "theme_codes", "partners": "ecosystem_partners",
     "budget": "capex_eur", "tags": "factors",
 }  # fmt: skip
-ACTIONS = ("create", "update", "unchanged", "refused")
-
-
-class RowOutcome(BaseModel):
-    row: int = Field(description="The row's number in the file, the header being row 1.")
-    city: str
-    title: str
-    action: str = Field(description="create, update, unchanged or refused.")
-    project_id: int | None = None
-    changes: list[str] = Field(default_factory=list, description="Fields an update changes.")
-    reasons: list[str] = Field(default_factory=list, description="Why a row is refused.")
-
-
-class CityOutcome(BaseModel):
-    name: str
-    country: str = Field(description="ISO 3166-1 alpha-2 code.")
-    province: str
-    kind: str = Field(description="`city`, or `province` for a province as a public body.")
-    action: str = Field(
-        description="`create` when the import adds it (createCities=true), else `unknown`."
-    )
-    city_id: int | None = Field(default=None, description="Once added by a real run.")
-    rows: list[int] = Field(description="The rows that name it.")
-
-
-class ImportReport(BaseModel):
-    dry_run: bool
-    summary: dict[str, int]
-    cities: list[CityOutcome] = Field(
-        description="Cities the file names that the network does not know yet."
-    )
-    rows: list[RowOutcome]
-
-
-@dataclass
-class _Step:
-    plan: RowPlan
-    outcome: RowOutcome
-    project: Project | None = None
-    update: ProjectUpdate | None = None
+ACTIONS = ("create", "update", "unchanged", "duplicate", "refused")
 
 
 def import_rows(
@@ -81,12 +43,14 @@ def import_rows(
     registry: WorkflowRegistry,
     workflow: str,
     actor: Actor,
+    create_duplicates: bool = False,
 ) -> ImportReport:
     """Plan every row, then (unless a dry run) carry out the plan in one transaction."""
     if create_cities and actor.role != Role.ADMINISTRATOR.value:
         raise Forbidden("Only an administrator's import adds cities (createCities=true).")
     places = Places(list(session.exec(select(City))))
     steps = _plan(session, rows, places, create_cities, registry, workflow, actor)
+    mark_duplicates(session, steps, create_duplicates=create_duplicates)
     new_cities = list(places.new.values())
     if not dry_run:
         if create_cities:

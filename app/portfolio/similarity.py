@@ -117,7 +117,7 @@ def weighted_terms(document: Document) -> dict[str, float]:
 Vectors = dict[str, dict[str, float]]
 
 
-def _vectors(bag: Mapping[str, float], idf: Mapping[str, float]) -> Vectors:
+def vectors_of(bag: Mapping[str, float], idf: Mapping[str, float]) -> Vectors:
     """Per kind of feature, the unit TF-IDF vector."""
     by_kind: Vectors = {}
     for term, count in bag.items():
@@ -155,13 +155,17 @@ def rank(
     *,
     limit: int,
     frequencies: tuple[Mapping[str, int], int] | None = None,
+    other_cities_only: bool = True,
 ) -> list[Match]:
-    """The `limit` documents of other cities most like the query, best first.
+    """The `limit` documents of other cities (or of any city) most like the query, best
+    first.
 
     Document frequencies come from `corpus` unless `frequencies` (per term, and the number
     of documents) gives those of a larger collection the corpus was preselected from.
     """
-    others = [d for d in corpus if d.city != query.city and d.key != query.key]
+    others = [
+        d for d in corpus if d.key != query.key and not (other_cities_only and d.city == query.city)
+    ]
     bags = [weighted_terms(d) for d in others]
     query_bag = weighted_terms(query)
     if not others or not query_bag:
@@ -179,10 +183,10 @@ def rank(
         for bag in (*bags, query_bag)
         for t in bag
     }
-    query_vectors = _vectors(query_bag, idf)
+    query_vectors = vectors_of(query_bag, idf)
     scored = []
     for document, bag in zip(others, bags, strict=True):
-        value = score(query_vectors, _vectors(bag, idf))
+        value = score(query_vectors, vectors_of(bag, idf))
         if value >= MIN_SCORE:
             scored.append((value, document))
     scored.sort(key=lambda item: (-item[0], item[1].key))
@@ -203,4 +207,7 @@ def _matched(query: Document, other: Document) -> dict[str, list[str]]:
     return shown
 
 
-__all__ = ["Document", "Match", "fold", "rank", "terms", "weighted_terms", "word_terms"]
+__all__ = [
+    "Document", "Match", "Vectors", "fold", "rank", "terms", "vectors_of", "weighted_terms",
+    "word_terms",
+]  # fmt: skip

@@ -136,6 +136,10 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/exports/inventory.csv"): Rule(EVERYONE),
     ("GET", "/projects/{project_id}/similar"): Rule(EVERYONE),
     ("POST", "/portfolio/similar"): Rule(EVERYONE, {"title": "Noise sensors at night"}),
+    ("GET", "/projects/{project_id}/duplicates"): Rule(EVERYONE),
+    ("POST", "/portfolio/duplicates"): Rule(
+        EVERYONE, {"title": "Noise sensors at night", "city_id": 1}
+    ),
     ("GET", "/portfolio/pipeline"): Rule(EVERYONE),
     ("GET", "/portfolio/factors"): Rule(EVERYONE),
     ("GET", "/portfolio/gaps"): Rule(EVERYONE),

@@ -67,7 +67,8 @@ class TestRealInventory:
         assert all(c["city_id"] for c in real["cities"])
         refused = [(r["row"], r["reasons"]) for r in real["rows"] if r["action"] == "refused"]
         assert [reasons[0] for _, reasons in refused] == ["no city", "no city"]
-        assert project_count(session) == before + real["summary"]["create"] == before + 152
+        assert real["summary"]["create"] + real["summary"]["duplicate"] == 152
+        assert project_count(session) == before + real["summary"]["create"]
         the_hague = city_id(session, "'s-Gravenhage")
         listed = client.get(f"/projects?city={the_hague}&pageSize=100").json()["items"]
         assert len(listed) >= 10
@@ -144,7 +145,13 @@ class TestRealInventory:
             dry_run=False,
         )
 
-        assert again["summary"] == {"create": 0, "update": 0, "unchanged": 1, "refused": 0}
+        assert again["summary"] == {
+            "create": 0,
+            "update": 0,
+            "unchanged": 1,
+            "duplicate": 0,
+            "refused": 0,
+        }
 
 
 class TestMessyFile:
@@ -170,7 +177,13 @@ class TestMessyFile:
             "partner 'City Lab' needs a role, e.g. 'Saxion (knowledge_institution)'",
             "tag 'luck/accelerator: sun': unknown category 'luck'",
         ]
-        assert report["summary"] == {"create": 2, "update": 0, "unchanged": 0, "refused": 5}
+        assert report["summary"] == {
+            "create": 2,
+            "update": 0,
+            "unchanged": 0,
+            "duplicate": 0,
+            "refused": 5,
+        }
 
     def test_dry_run_changes_nothing_and_the_real_run_agrees(
         self, client: TestClient, session: Session, callers: Callers
