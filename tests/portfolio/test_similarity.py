@@ -12,8 +12,8 @@ from app.portfolio.term_index import document_of
 from app.projects.models import Project
 from app.reference.models import City
 from tests.factories import city_id, make_project
-from tests.people_factories import Headers
-from tests.portfolio.labelled_set import figures, labelled_records
+from tests.people_factories import Callers, Headers
+from tests.portfolio.labelled_set import REALWORLD, figures, labelled_records
 from workflows.engine import WorkflowRegistry
 
 # Measured when the labelled set was built (rules in tests/data/realworld-labels-README.md):
@@ -163,3 +163,31 @@ def test_the_indexed_search_finds_what_a_full_scan_finds(
         indexed = [s.project_id for s in similar_to_project(session, project=project, limit=3)]
         scanned = [m.key for m in rank(document, documents, limit=3, frequencies=whole)]
         assert indexed == scanned, project.title
+
+
+def test_through_the_api_the_imported_real_records_rank_as_the_labelled_set_does(
+    client: TestClient, session: Session, callers: Callers
+) -> None:
+    body = REALWORLD.read_bytes()
+    response = client.post(
+        "/imports?dryRun=false&createCities=true&createDuplicates=true",
+        content=body,
+        headers={**callers.admin, "content-type": "text/csv"},
+    )
+    assert response.status_code == 200, response.text
+    projects = session.exec(select(Project)).all()
+    cities = {c.id: c.name for c in session.exec(select(City))}
+    documents = [document_of(p, cities[p.city_id]) for p in projects]
+    frequency = Counter(t for d in documents for t in weighted_terms(d))
+    whole = (frequency, len(documents) + 1)
+
+    differing = []
+    # Every third record keeps the test to seconds; any one of them may be the outlier.
+    for project, document in list(zip(projects, documents, strict=True))[::3]:
+        shown = client.get(f"/projects/{project.id}/similar?limit=3").json()
+        scanned = [m.key for m in rank(document, documents, limit=3, frequencies=whole)]
+        if [s["project_id"] for s in shown] != scanned:
+            differing.append(project.title)
+
+    assert len(projects) == 152
+    assert differing == []
