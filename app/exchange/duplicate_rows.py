@@ -17,8 +17,10 @@ from app.projects.models import Project, ProjectPartnerCity
 from app.reference.models import City
 
 
-def _identity(place: Place) -> object:
-    return place.id if isinstance(place, City) else id(place)
+def _identity(place: Place) -> int | tuple[str, int]:
+    """A known city by its id; a city the import is to add by the object that stands for
+    it, kept apart from ids."""
+    return place.id or 0 if isinstance(place, City) else ("new", id(place))
 
 
 def _row_document(step: Step) -> Document:

@@ -151,8 +151,8 @@ def _plan(
     return steps
 
 
-def _identity(place: Place) -> object:
-    return place.id if isinstance(place, City) else id(place)
+def _identity(place: Place) -> int | tuple[str, int]:
+    return place.id or 0 if isinstance(place, City) else ("new", id(place))
 
 
 def _refusals(plan: RowPlan, create_cities: bool, actor: Actor) -> list[str]:
