@@ -1,9 +1,11 @@
 """Checklist catalogues: versioned question lists whose items gates turn into criteria.
 
 Each item says at which gate it is must-meet or should-meet, and when it applies
-(always, only when a DPIA is required, only when an algorithm is involved). Loading
-refuses a duplicate id, an unknown answer type or condition, and an item that names a
-gate no workflow has.
+(always, only when a DPIA is required, only when an algorithm is involved). A yes/no or
+choice item that is a criterion says which answers pass (`pass_when`): a knock-out
+answer, such as "no" to "free of stop conditions", fails the item whatever its review.
+Loading refuses a duplicate id, an unknown answer type or condition, a yes/no criterion
+without `pass_when`, and an item that names a gate no workflow has.
 """
 
 from __future__ import annotations
@@ -33,6 +35,9 @@ class ChecklistItem:
     source: str
     gates: Mapping[str, str] = field(default_factory=dict)  # gate id -> "must" or "should"
     choices: tuple[str, ...] = ()
+    # The answers that pass (yes/no: true or false; choice: some of the choices); empty
+    # when every answer passes and only the privacy officer's review decides.
+    pass_when: tuple[bool | str, ...] = ()
 
     @property
     def fingerprint(self) -> str:
@@ -130,6 +135,7 @@ def _parse_item(entry: object, position: int, problems: list[str]) -> ChecklistI
     for gate, level in gates.items():
         if level not in LEVELS:
             problems.append(f"item {item_id!r}: level {level!r} at gate {gate!r} (must or should)")
+    pass_when = _pass_when(item_id, entry, answer_type, choices, gates, problems)
     return ChecklistItem(
         id=item_id,
         question=str(entry.get("question", "")),
@@ -138,4 +144,36 @@ def _parse_item(entry: object, position: int, problems: list[str]) -> ChecklistI
         source=str(entry.get("source", "")),
         gates=dict(gates),
         choices=tuple(str(c) for c in choices) if isinstance(choices, list) else (),
+        pass_when=pass_when,
     )
+
+
+def _pass_when(
+    item_id: str,
+    entry: dict[str, Any],
+    answer_type: object,
+    choices: object,
+    gates: object,
+    problems: list[str],
+) -> tuple[bool | str, ...]:
+    """The passing answers; a yes/no item that is a criterion must say which one passes."""
+    raw = entry.get("pass_when")
+    if raw is None:
+        if answer_type == "yes_no" and gates:
+            problems.append(f"item {item_id!r} is a yes/no criterion without pass_when")
+        return ()
+    if answer_type == "yes_no":
+        if not isinstance(raw, bool):
+            problems.append(f"item {item_id!r}: pass_when of a yes/no item is true or false")
+            return ()
+        return (raw,)
+    if answer_type == "choice":
+        listed = raw if isinstance(raw, list) else [raw]
+        known = choices if isinstance(choices, list) else []
+        unknown = [c for c in listed if c not in known]
+        if unknown or not listed:
+            problems.append(f"item {item_id!r}: pass_when names no known choice ({unknown})")
+            return ()
+        return tuple(str(c) for c in listed)
+    problems.append(f"item {item_id!r}: pass_when applies to yes/no and choice items only")
+    return ()

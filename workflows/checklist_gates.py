@@ -49,6 +49,8 @@ def attach_checklists(
                         "checklist": catalogue.name,
                         "item": item.id,
                         "applies_when": catalogue.applies_when,
+                        "pass_when": list(item.pass_when),
+                        "guidance": item.guidance,
                     },
                     weight=0 if level == "must" else 1,
                 )

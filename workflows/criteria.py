@@ -20,6 +20,8 @@
 - `checklist_item` (`checklist`, `item`): the item is acceptable (must-meet), or at
   least improvable with an action plan (should-meet); not applicable items pass.
 - `no_item_to_correct`: no checklist item is marked to correct.
+- `conditions_closed`: every condition attached to an earlier Go is met, or waived by
+  the board with a reason. Every gate has it as a must-meet criterion.
 
 A criterion whose kind is unknown, or whose parameters name nothing known, is refused
 when the workflow loads.
@@ -183,6 +185,21 @@ def _reuse_considered(criterion: Criterion, evidence: Evidence) -> Outcome:
     )
 
 
+def _conditions_closed(criterion: Criterion, evidence: Evidence) -> Outcome:
+    if not evidence.open_conditions:
+        return Outcome(True, "No condition of an earlier Go is open.")
+    listed = "; ".join(
+        f"{c.description!r} (Go at {c.gate}, due {c.due_on.isoformat()}"
+        f"{', overdue' if c.due_on < evidence.today else ''})"
+        for c in evidence.open_conditions
+    )
+    return Outcome(
+        False,
+        f"{len(evidence.open_conditions)} condition(s) of an earlier Go still open: {listed}. "
+        "Meet each one, or have the board waive it with a reason.",
+    )
+
+
 Check = Callable[[Criterion, Evidence], Outcome]
 KINDS: Mapping[str, Check] = {
     "field_filled": _field_filled,
@@ -200,6 +217,7 @@ KINDS: Mapping[str, Check] = {
     "dpia_current": check_dpia_current,
     "checklist_item": check_checklist_item,
     "no_item_to_correct": check_no_item_to_correct,
+    "conditions_closed": _conditions_closed,
 }
 
 

@@ -40,6 +40,7 @@ class KpiEvidence:
 class ItemState:
     answered: bool  # answered under the item's current wording
     review: str  # pending, to_correct, improvable or acceptable
+    answer: bool | str | None = None
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,15 @@ class DpiaState:
     residual_high: bool
     prior_consultation: bool
     review_due: date | None
+
+
+@dataclass(frozen=True)
+class OpenCondition:
+    """A condition attached to an earlier Go, neither met nor waived by the board."""
+
+    gate: str
+    description: str
+    due_on: date
 
 
 @dataclass(frozen=True)
@@ -69,6 +79,7 @@ class Evidence:
     today: date = field(default_factory=date.today)
     # The most similar projects in other cities: (title, city, score), best first.
     similar: tuple[tuple[str, str, float], ...] = ()
+    open_conditions: tuple[OpenCondition, ...] = ()
 
     def applies(self, condition: str) -> bool:
         if condition == "dpia_required":

@@ -19,6 +19,15 @@ class Decision(StrEnum):
     RECYCLE = "recycle"
 
 
+# Accolade's rule: the conditions of a Go are tracked to closure, so no gate is passed
+# while one of an earlier gate is open. Every gate has it among its must-meet criteria.
+CONDITIONS_CLOSED = Criterion(
+    id="conditions_closed",
+    kind="conditions_closed",
+    label="Conditions of earlier Go decisions are met or waived",
+)
+
+
 @dataclass(frozen=True)
 class VotingRule:
     quorum: int  # eligible votes needed before the rule can decide
@@ -111,13 +120,14 @@ def parse_gates(raw: object, problems: list[str]) -> dict[str, Gate]:
             continue
         must = _criteria(gate_id, entry.get("must_meet", []), must_meet=True, problems=problems)
         must += _deliverables(gate_id, entry.get("deliverables", []), problems)
+        must.append(CONDITIONS_CLOSED)
         should = _criteria(
             gate_id, entry.get("should_meet", []), must_meet=False, problems=problems
         )
         ids = [c.id for c in must + should]
         for repeated in sorted({i for i in ids if ids.count(i) > 1}):
             problems.append(f"gate {gate_id!r}: duplicate criterion {repeated!r}")
-        if not must:
+        if must == [CONDITIONS_CLOSED]:
             problems.append(f"gate {gate_id!r} has no must-meet criteria")
         voting = _voting(gate_id, entry.get("voting"), problems)
         gates[gate_id] = Gate(

@@ -1,6 +1,6 @@
 """Criteria on the DPIA pre-screen, the DPIA and checklist items."""
 
-from workflows.evidence import Criterion, Evidence, Outcome
+from workflows.evidence import Criterion, Evidence, ItemState, Outcome
 from workflows.prescreen import Verdict
 
 
@@ -82,6 +82,9 @@ def check_checklist_item(criterion: Criterion, evidence: Evidence) -> Outcome:
     state = evidence.checklists.get(checklist, {}).get(item)
     if state is None or not state.answered:
         return Outcome(False, f"{item} is not answered (or its question changed since).")
+    knocked_out = _knock_out(criterion, item, state)
+    if knocked_out is not None:
+        return knocked_out
     if state.review == "acceptable":
         return Outcome(True, f"{item} is answered and judged acceptable.")
     if not criterion.weight:  # must-meet: only acceptable passes
@@ -89,6 +92,27 @@ def check_checklist_item(criterion: Criterion, evidence: Evidence) -> Outcome:
     if state.review == "improvable":
         return Outcome(True, f"{item} is improvable, with a dated action plan.")
     return Outcome(False, f"{item} is {state.review.replace('_', ' ')}.")
+
+
+def _words(answer: bool | str | None) -> str:
+    if isinstance(answer, bool):
+        return "yes" if answer else "no"
+    return repr(answer)
+
+
+def _knock_out(criterion: Criterion, item: str, state: ItemState) -> Outcome | None:
+    """A failing outcome when the answer is not one that passes, whatever its review."""
+    passing = criterion.params.get("pass_when") or []
+    if not passing or state.answer in passing:
+        return None
+    needed = " or ".join(_words(answer) for answer in passing)
+    guidance = str(criterion.params.get("guidance") or "").strip()
+    because = f" {guidance}" if guidance else ""
+    return Outcome(
+        False,
+        f"Knock-out: {item} is answered {_words(state.answer)}; only {needed} passes, "
+        f"whatever its review.{because}",
+    )
 
 
 def check_no_item_to_correct(criterion: Criterion, evidence: Evidence) -> Outcome:

@@ -1,8 +1,8 @@
 """From a spreadsheet row to a project, in our own shape or as real inventories write it.
 
-Our shape: city, title, description, theme, stage, partners, budget, tags. Real
-inventories (such as the Algoritmeregister and IPS-X extracts) bring `status` instead of
-`stage`, a `country`, coarse theme labels and no budget; both are understood.
+Our shape: city, country, title, description, theme, stage, partners, budget, tags.
+Real inventories (such as the Algoritmeregister and IPS-X extracts) bring `status`
+instead of `stage`, coarse theme labels and no budget; both are understood.
 """
 
 import re
@@ -11,11 +11,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from app.exchange.places import Placed, Places
 from app.exchange.reading import Row
 from app.projects.schemas import ProjectCreate
-from app.reference.models import City
 
-COLUMNS = ("city", "title", "description", "theme", "stage", "partners", "budget", "tags")
+COLUMNS = (
+    "city", "country", "title", "description", "theme", "stage", "partners", "budget", "tags",
+)  # fmt: skip
 THEME_ALIASES = {
     "mobility": "smart_mobility", "parking": "smart_mobility", "environment": "smart_environment",
     "water": "smart_environment", "energy": "smart_environment", "waste": "smart_environment",
@@ -26,7 +28,6 @@ STATUS_TO_STAGE = {
     "planned": "idea", "in_development": "idea", "pilot": "pilot", "in_use": "adopted",
     "completed": "adopted", "retired": "stopped",
 }  # fmt: skip
-DUTCH = {"", "nl", "netherlands", "nederland", "the netherlands"}
 _BUDGET = re.compile(r"^(?:€\s*)?(\d{1,3}(?:[.,\s]\d{3})+|\d+)$")
 _PARTNER = re.compile(r"^(?P<name>.+?)\s*\((?P<role>[a-z_ ]+)\)$")
 _TAG = re.compile(r"^(?P<category>[a-z_]+)/(?P<kind>bottleneck|accelerator):\s*(?P<label>.+)$")
@@ -38,40 +39,35 @@ class RowPlan:
     city: str
     title: str
     data: ProjectCreate | None = None
+    placed: Placed | None = None
     stage: str = "idea"
+    # Why the row cannot create a project in its stage; an existing project keeps its own.
+    stage_problem: str | None = None
     reasons: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
 class Lookup:
-    """Cities and themes, loaded once per file."""
+    """Cities, themes and categories, loaded once per file."""
 
-    def __init__(self, cities: list[City], themes: dict[str, str], categories: set[str]) -> None:
-        self.by_name = {(c.name.lower(), c.country): c for c in cities}
-        self.by_code = {c.cbs_code.lower(): c for c in cities if c.cbs_code}
-        self.themes = themes  # lower-case code or name -> code
-        self.categories = categories
-
-    def city(self, name: str, country: str) -> City | None:
-        key = name.lower()
-        if key in self.by_code:
-            return self.by_code[key]
-        if country.lower() in DUTCH:
-            return self.by_name.get((key, "NL"))
-        return next((c for (n, k), c in self.by_name.items() if n == key and k != "NL"), None)
+    places: Places
+    themes: dict[str, str]  # lower-case code or name -> code
+    categories: set[str]
+    parked: set[str]  # stages a project is parked in, not started in
 
 
 def plan_row(number: int, row: Row, lookup: Lookup, stages: set[str]) -> RowPlan:
     """Check one row and turn it into the project it describes, or say why not."""
     plan = RowPlan(number=number, city=row.get("city", ""), title=row.get("title", ""))
-    city = lookup.city(plan.city, row.get("country", "")) if plan.city else None
-    if not plan.city:
-        plan.reasons.append("no city")
-    elif city is None:
-        plan.reasons.append(f"unknown city {plan.city!r}: add it first, it is not invented")
+    placed = lookup.places.place(plan.city, row.get("country", ""), number)
+    if isinstance(placed, str):
+        plan.reasons.append(placed)
+    else:
+        plan.placed = placed
     by_column: dict[str, list[str]] = {c: [] for c in ("theme", "partners", "budget", "tags")}
     fields: dict[str, Any] = {
-        # A stand-in id while the city is unknown, so that the other fields still get checked.
-        "city_id": city.id if city else 1,
+        # A stand-in id while the city is not added yet, so that the fields still get checked.
+        "city_id": 1,
         "title": plan.title,
         "problem_statement": row.get("description", ""),
         "intended_result": row.get("description", ""),
@@ -85,13 +81,19 @@ def plan_row(number: int, row: Row, lookup: Lookup, stages: set[str]) -> RowPlan
     # A column refused above is not refused a second time in the validator's words.
     refused = {column for column, reasons in by_column.items() if reasons}
     plan.stage = _stage(row, stages, plan.reasons)
+    if plan.stage in lookup.parked:
+        plan.stage_problem = (
+            f"stage {plan.stage!r}: a new project cannot start parked, with no stage to return "
+            "to; give the stage it works in"
+        )
     try:
         data = ProjectCreate.model_validate(fields)
     except ValidationError as invalid:
         for error in invalid.errors():
             where = _column(".".join(str(part) for part in error["loc"]) or "row")
-            if where.split(".")[0] not in refused:
-                plan.reasons.append(f"{where}: {error['msg']}")
+            reason = f"{where}: {error['msg']}"
+            if where.split(".")[0] not in refused and reason not in plan.reasons:
+                plan.reasons.append(reason)
     else:
         if not plan.reasons:
             plan.data = data
@@ -126,7 +128,7 @@ def _stage(row: Row, stages: set[str], reasons: list[str]) -> str:
             return "idea"
     if not value:
         return "idea"
-    if value not in stages or value == "on_hold":
+    if value not in stages:
         reasons.append(f"unknown stage {value!r}")
         return "idea"
     return value

@@ -12,7 +12,7 @@ from app.db import SessionDep
 from app.errors import problem
 from app.exchange import service
 from app.exchange.reading import XLSX, FileTooLarge, read_rows
-from app.exchange.service import ImportReport
+from app.exchange.report import ImportReport
 from app.lifecycle import RegistryDep
 from app.people.models import Role
 
@@ -54,16 +54,37 @@ def import_inventory(
     dry_run: Annotated[
         bool, Query(alias="dryRun", description="Report what would happen; change nothing.")
     ] = True,
+    create_cities: Annotated[
+        bool,
+        Query(
+            alias="createCities",
+            description="Administrators: add the cities the file names that the network does "
+            "not know yet (listed under `cities` in the report). Without it their rows are "
+            "refused.",
+        ),
+    ] = False,
+    create_duplicates: Annotated[
+        bool,
+        Query(
+            alias="createDuplicates",
+            description="Create the rows marked `duplicate` (likely a project already in the "
+            "file or the network) all the same.",
+        ),
+    ] = False,
 ) -> ImportReport:
-    """Import an inventory, one project per row (city, title, description, theme, stage,
-    partners, budget, tags; or a real register's columns). Every row is reported as
-    create, update, unchanged or refused with its reasons; the real run applies the same
-    plan in one transaction, and importing the same file again changes nothing."""
+    """Import an inventory, one project per row (city, country, title, description,
+    theme, stage, partners, budget, tags; or a real register's columns). Every row is
+    reported as create, update, unchanged or refused with its reasons; the real run
+    applies the same plan in one transaction, and importing the same file again changes
+    nothing. Any Dutch municipality is known by its CBS name or code; other cities are
+    added only when asked."""
     rows = read_rows(*upload)
     return service.import_rows(
         session,
         rows=rows,
         dry_run=dry_run,
+        create_cities=create_cities,
+        create_duplicates=create_duplicates,
         registry=registry,
         workflow=get_settings().default_workflow,
         actor=actor,

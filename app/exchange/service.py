@@ -2,21 +2,26 @@
 
 import csv
 import io
-from dataclasses import dataclass
 
-from pydantic import BaseModel, Field
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from app.audit.recorder import diff, record
+from app.auth.errors import Forbidden
 from app.auth.principal import Actor
+from app.exchange.duplicate_rows import mark_duplicates
 from app.exchange.mapping import COLUMNS, Lookup, RowPlan, plan_row
+from app.exchange.places import NewCity, Place, Places
 from app.exchange.reading import Row
+from app.exchange.report import CityOutcome, ImportReport, RowOutcome
+from app.exchange.report import Step as _Step
 from app.people.models import Role
 from app.projects import repository
 from app.projects.models import Project
 from app.projects.schemas import ProjectUpdate
 from app.projects.service import add_project, apply_update, snapshot
 from app.reference.models import City, FactorCategory, Theme
+from app.reference.places import fold
+from workflows.definition import StageKind
 from workflows.engine import WorkflowRegistry
 
 IMPORT_TRIGGER = "import"
@@ -26,30 +31,7 @@ FIELDS_OF_COLUMN = {
     "description": "problem_statement", "theme": "theme_codes", "partners": "ecosystem_partners",
     "budget": "capex_eur", "tags": "factors",
 }  # fmt: skip
-
-
-class RowOutcome(BaseModel):
-    row: int = Field(description="The row's number in the file, the header being row 1.")
-    city: str
-    title: str
-    action: str = Field(description="create, update, unchanged or refused.")
-    project_id: int | None = None
-    changes: list[str] = Field(default_factory=list, description="Fields an update changes.")
-    reasons: list[str] = Field(default_factory=list, description="Why a row is refused.")
-
-
-class ImportReport(BaseModel):
-    dry_run: bool
-    summary: dict[str, int]
-    rows: list[RowOutcome]
-
-
-@dataclass
-class _Step:
-    plan: RowPlan
-    outcome: RowOutcome
-    project: Project | None = None
-    update: ProjectUpdate | None = None
+ACTIONS = ("create", "update", "unchanged", "duplicate", "refused")
 
 
 def import_rows(
@@ -57,59 +39,107 @@ def import_rows(
     *,
     rows: list[Row],
     dry_run: bool,
+    create_cities: bool,
     registry: WorkflowRegistry,
     workflow: str,
     actor: Actor,
+    create_duplicates: bool = False,
 ) -> ImportReport:
     """Plan every row, then (unless a dry run) carry out the plan in one transaction."""
-    steps = _plan(session, rows, registry, workflow, actor)
+    if create_cities and actor.role != Role.ADMINISTRATOR.value:
+        raise Forbidden("Only an administrator's import adds cities (createCities=true).")
+    places = Places(list(session.exec(select(City))))
+    steps = _plan(session, rows, places, create_cities, registry, workflow, actor)
+    mark_duplicates(session, steps, create_duplicates=create_duplicates)
+    new_cities = list(places.new.values())
     if not dry_run:
+        if create_cities:
+            _add_cities(session, new_cities, actor)
         for step in steps:
             _carry_out(session, step, registry, workflow, actor)
         session.commit()
     outcomes = [step.outcome for step in steps]
-    summary = {action: 0 for action in ("create", "update", "unchanged", "refused")}
+    summary = dict.fromkeys(ACTIONS, 0)
     for outcome in outcomes:
         summary[outcome.action] += 1
-    return ImportReport(dry_run=dry_run, summary=summary, rows=outcomes)
+    cities = [
+        CityOutcome(
+            name=new.name,
+            country=new.country,
+            province=new.province,
+            kind=new.kind,
+            action="create" if create_cities else "unknown",
+            city_id=new.city.id if new.city else None,
+            rows=new.rows,
+        )
+        for new in new_cities
+    ]
+    return ImportReport(dry_run=dry_run, summary=summary, cities=cities, rows=outcomes)
 
 
-def _plan(
-    session: Session, rows: list[Row], registry: WorkflowRegistry, workflow: str, actor: Actor
-) -> list[_Step]:
+def _lookup(session: Session, places: Places, registry: WorkflowRegistry, workflow: str) -> Lookup:
     themes = {t.code: t.code for t in session.exec(select(Theme))}
     themes.update({t.name.lower(): t.code for t in session.exec(select(Theme))})
     categories = set(session.exec(select(FactorCategory.code)))
-    lookup = Lookup(list(session.exec(select(City))), themes, categories)
+    stages = registry.latest(workflow).workflow.stages
+    parked = {s.name for s in stages if s.kind is StageKind.PARKED}
+    return Lookup(places=places, themes=themes, categories=categories, parked=parked)
+
+
+def _existing(session: Session, city_ids: set[int]) -> dict[tuple[int, str], int]:
+    """Projects of the named cities by folded title, compared in Python: SQLite's lower()
+    folds ASCII letters only, and a title is the same title whatever its letters' case."""
+    if not city_ids:
+        return {}
+    rows = session.exec(
+        select(Project.id, Project.city_id, Project.title).where(
+            col(Project.city_id).in_(sorted(city_ids))
+        )
+    )
+    return {(city_id, fold(title)): project_id for project_id, city_id, title in rows if project_id}
+
+
+def _plan(
+    session: Session,
+    rows: list[Row],
+    places: Places,
+    create_cities: bool,
+    registry: WorkflowRegistry,
+    workflow: str,
+    actor: Actor,
+) -> list[_Step]:
+    lookup = _lookup(session, places, registry, workflow)
     stages = set(registry.latest(workflow).workflow.stage_names())
-    existing = {
-        (p.city_id, p.title.lower()): p
-        for p in session.exec(select(Project).where(func.lower(col(Project.title)).in_(
-            [r.get("title", "").lower() for r in rows]
-        )))
-    }  # fmt: skip
-    seen: dict[tuple[int, str], int] = {}
+    plans = [plan_row(number, row, lookup, stages) for number, row in enumerate(rows, start=2)]
+    known_ids = {p.placed.owner.id for p in plans if p.placed and isinstance(p.placed.owner, City)}
+    existing = _existing(session, {i for i in known_ids if i is not None})
+    seen: dict[tuple[object, str], int] = {}
     steps = []
-    for number, row in enumerate(rows, start=2):
-        plan = plan_row(number, row, lookup, stages)
-        outcome = RowOutcome(row=number, city=plan.city, title=plan.title, action="refused")
+    for plan, row in zip(plans, rows, strict=True):
+        outcome = RowOutcome(row=plan.number, city=plan.city, title=plan.title, action="refused")
         step = _Step(plan=plan, outcome=outcome)
         steps.append(step)
-        if plan.data is None:
-            outcome.reasons = plan.reasons
+        reasons = _refusals(plan, create_cities, actor)
+        if reasons or plan.data is None or plan.placed is None:
+            outcome.reasons = reasons
             continue
-        if Role.ADMINISTRATOR.value != actor.role and actor.principal.city_id != plan.data.city_id:
-            outcome.reasons = ["a project lead imports only their own city's projects"]
-            continue
-        key = (plan.data.city_id, plan.data.title.lower())
+        owner = plan.placed.owner
+        key = (_identity(owner), fold(plan.data.title))
         if key in seen:
             outcome.reasons = [f"duplicate of row {seen[key]}"]
             continue
-        seen[key] = number
-        project = existing.get(key)
-        if project is None:
+        seen[key] = plan.number
+        project_id = (
+            existing.get((owner.id, key[1])) if isinstance(owner, City) and owner.id else None
+        )
+        if project_id is None:
+            if plan.stage_problem:
+                outcome.reasons = [plan.stage_problem]
+                continue
             outcome.action = "create"
             continue
+        project = session.get(Project, project_id)
+        assert project is not None
         step.project, outcome.project_id = project, project.id
         current = snapshot(session, project)
         compared = [f for column, f in FIELDS_OF_COLUMN.items() if column in row]
@@ -121,23 +151,75 @@ def _plan(
     return steps
 
 
+def _identity(place: Place) -> int | tuple[str, int]:
+    return place.id or 0 if isinstance(place, City) else ("new", id(place))
+
+
+def _refusals(plan: RowPlan, create_cities: bool, actor: Actor) -> list[str]:
+    if plan.reasons or plan.placed is None:
+        return plan.reasons
+    owner, partners = plan.placed.owner, plan.placed.partners
+    missing = [p for p in (owner, *partners) if isinstance(p, NewCity)]
+    if missing and not create_cities:
+        return [
+            f"unknown city {p.name!r} ({p.country}): it is not invented; an administrator's "
+            "import adds it with createCities=true"
+            for p in missing
+        ]
+    is_admin = actor.role == Role.ADMINISTRATOR.value
+    if not is_admin and (not isinstance(owner, City) or owner.id != actor.principal.city_id):
+        return ["a project lead imports only their own city's projects"]
+    return []
+
+
 def _differs(stored: object, wanted: object) -> bool:
     if isinstance(stored, list) and isinstance(wanted, list):
         return sorted(map(str, stored)) != sorted(map(str, wanted))
     return stored != wanted
 
 
+def _add_cities(session: Session, new_cities: list[NewCity], actor: Actor) -> None:
+    for new in new_cities:
+        city = City(name=new.name, province=new.province, country=new.country)
+        session.add(city)
+        session.flush()
+        assert city.id is not None
+        new.city = city
+        record(
+            session,
+            actor=actor,
+            action="city.create",
+            object_type="city",
+            object_id=city.id,
+            changes=diff({}, city.model_dump(exclude={"id"})),
+        )
+
+
+def _city_id(place: Place) -> int:
+    city = place if isinstance(place, City) else place.city
+    assert city is not None
+    assert city.id is not None
+    return city.id
+
+
 def _carry_out(
     session: Session, step: _Step, registry: WorkflowRegistry, workflow: str, actor: Actor
 ) -> None:
-    if step.outcome.action == "create" and step.plan.data is not None:
+    plan = step.plan
+    if step.outcome.action == "create" and plan.data is not None and plan.placed is not None:
+        data = plan.data.model_copy(
+            update={
+                "city_id": _city_id(plan.placed.owner),
+                "partner_city_ids": [_city_id(p) for p in plan.placed.partners] or None,
+            }
+        )
         project = add_project(
             session,
-            data=step.plan.data,
+            data=data,
             registry=registry,
             workflow=workflow,
             actor=actor,
-            stage=step.plan.stage,
+            stage=plan.stage,
             trigger=IMPORT_TRIGGER,
         )
         step.outcome.project_id = project.id
@@ -149,7 +231,7 @@ def _carry_out(
 
 def export_inventory(session: Session) -> str:
     """The portfolio in the import's own shape: importing it again changes nothing."""
-    cities = {c.id: c.name for c in session.exec(select(City))}
+    cities = {c.id: c for c in session.exec(select(City))}
     projects = list(session.exec(select(Project).order_by(col(Project.id))))
     links = repository.links_for(session, [p.id for p in projects if p.id is not None])
     out = io.StringIO()
@@ -157,9 +239,11 @@ def export_inventory(session: Session) -> str:
     writer.writeheader()
     for project in projects:
         link = links[project.id or 0]
+        city = cities[project.city_id]
         writer.writerow(
             {
-                "city": cities[project.city_id],
+                "city": city.name,
+                "country": city.country,
                 "title": project.title,
                 "description": project.problem_statement,
                 "theme": "; ".join(link.theme_codes),

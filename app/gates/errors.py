@@ -58,3 +58,11 @@ class ConditionNotFound(NotFound):
 
     def __init__(self, project_id: int, condition_id: int) -> None:
         super().__init__(f"Project {project_id} has no condition with id {condition_id}.")
+
+
+class ConditionAlreadyMet(Conflict):
+    type_slug = "condition-already-met"
+    title = "Condition already met"
+
+    def __init__(self, condition_id: int) -> None:
+        super().__init__(f"Condition {condition_id} is already met; there is nothing to waive.")

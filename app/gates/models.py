@@ -63,8 +63,14 @@ class GateVote(SQLModel, table=True):
     cast_at: datetime = created_now()
 
 
+class ConditionStatus(StrEnum):
+    OPEN = "open"
+    MET = "met"
+    WAIVED = "waived"
+
+
 class GateCondition(SQLModel, table=True):
-    """A condition attached to a Go, tracked as an open item until it is met."""
+    """A condition attached to a Go, tracked as an open item until it is met or waived."""
 
     __tablename__ = "gate_condition"
 
@@ -76,3 +82,16 @@ class GateCondition(SQLModel, table=True):
     met_at: datetime | None = moment()
     # Bumped on every write; exposed as the ETag that `If-Match` is checked against.
     version: int = Field(default=1)
+    # The board may waive a condition, with its reason; only then does an unmet condition
+    # stop holding up the next gate.
+    waived_at: datetime | None = moment()
+    waiver_reason: str | None = Field(default=None, sa_column=Column(Text))
+    waived_by_pseudonym: str | None = Field(default=None, max_length=32)
+
+    @property
+    def status(self) -> ConditionStatus:
+        if self.met_at is not None:
+            return ConditionStatus.MET
+        if self.waived_at is not None:
+            return ConditionStatus.WAIVED
+        return ConditionStatus.OPEN

@@ -6,6 +6,7 @@ from dataclasses import replace
 from sqlmodel import Session
 
 from app.deliverables import service as deliverables
+from app.gates import repository as gates
 from app.kpis import repository as kpis
 from app.portfolio.similar import similar_to_project
 from app.privacy import repository as privacy
@@ -15,7 +16,7 @@ from app.projects.models import Project
 from app.projects.service import project_id_of
 from workflows.catalogue import Catalogue
 from workflows.definition import Transition, Workflow
-from workflows.evidence import Evidence, KpiEvidence, Measurement
+from workflows.evidence import Evidence, KpiEvidence, Measurement, OpenCondition
 from workflows.gates import Gate, Readiness, evaluate
 
 
@@ -56,6 +57,10 @@ def evidence_for(
         checklists=item_states(answers, catalogues),
         screening=screening_of(answers, catalogues),
         dpia=dpia_state(answers, privacy.dpia_of(session, project_id)),
+        open_conditions=tuple(
+            OpenCondition(gate=gate, description=c.description, due_on=c.due_on)
+            for c, gate in gates.open_conditions(session, project_id)
+        ),
     )
 
 

@@ -20,6 +20,7 @@ from app.gates.schemas import (
     ReviewRead,
     SubmissionCreate,
     VoteCreate,
+    WaiverCreate,
 )
 from app.lifecycle import RegistryDep
 from app.paths import MAX_ID, IdPath
@@ -223,6 +224,34 @@ def mark_condition_met(
         session,
         project=project,
         condition_id=condition_id,
+        actor=actor,
+        expected_version=expected,
+    )
+    response.headers["ETag"] = etag(condition.version)
+    return ConditionRead.model_validate(condition)
+
+
+@router.post(
+    "/projects/{project_id}/conditions/{condition_id}/waiver",
+    responses=problem(400, 401, 403, 404, 409, 412, 422),
+)
+def waive_condition(
+    actor: BoardDep,
+    project: ProjectDep,
+    condition_id: Annotated[int, Path(ge=1, le=MAX_ID)],
+    body: WaiverCreate,
+    session: SessionDep,
+    response: Response,
+    expected: IfMatchDep,
+) -> ConditionRead:
+    """The board waives an open condition of a Go, with a reason; the next gate then no
+    longer waits for it. The ETag and `If-Match` are the condition's."""
+    decisions.ensure_not_tied(session, actor.principal, project)
+    condition = service.waive_condition(
+        session,
+        project=project,
+        condition_id=condition_id,
+        reason=body.reason,
         actor=actor,
         expected_version=expected,
     )

@@ -6,6 +6,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from app.fields import Prose, Reason, UtcDateTime
+from app.gates.models import ConditionStatus
 from workflows.gates import Decision
 
 Rationale = Annotated[Reason, Field(description="Why; kept with the decision.")]
@@ -98,6 +99,12 @@ class VoteRead(BaseModel):
     cast_at: UtcDateTime
 
 
+class WaiverCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Rationale
+
+
 class ConditionRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -105,7 +112,12 @@ class ConditionRead(BaseModel):
     review_id: int
     description: str
     due_on: date
+    status: ConditionStatus = Field(
+        description="open, met, or waived by the board; an open one holds up the next gate."
+    )
     met_at: UtcDateTime | None
+    waived_at: UtcDateTime | None
+    waiver_reason: str | None
     version: int = Field(description='The ETag to send as `If-Match` (quoted, e.g. `"3"`).')
 
 

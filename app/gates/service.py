@@ -8,6 +8,7 @@ from app.clock import utcnow
 from app.concurrency import Precondition, check_version
 from app.gates import repository
 from app.gates.errors import (
+    ConditionAlreadyMet,
     ConditionNotFound,
     GateNotReady,
     NoGateAhead,
@@ -142,9 +143,7 @@ def mark_condition_met(
     expected_version: Precondition | None = None,
 ) -> GateCondition:
     """Mark a condition of a Go as met; marking it twice changes nothing."""
-    condition = session.get(GateCondition, condition_id, with_for_update=True)
-    if condition is None or condition.project_id != project.id:
-        raise ConditionNotFound(project_id_of(project), condition_id)
+    condition = _condition_of(session, project, condition_id)
     check_version(expected_version, condition.version)
     if condition.met_at is None:
         condition.met_at = utcnow()
@@ -160,4 +159,48 @@ def mark_condition_met(
         )
         session.commit()
         session.refresh(condition)
+    return condition
+
+
+def waive_condition(
+    session: Session,
+    *,
+    project: Project,
+    condition_id: int,
+    reason: str,
+    actor: Actor,
+    expected_version: Precondition | None = None,
+) -> GateCondition:
+    """The board waives an open condition of a Go, with its reason; waiving twice keeps the
+    first waiver."""
+    condition = _condition_of(session, project, condition_id)
+    check_version(expected_version, condition.version)
+    if condition.met_at is not None:
+        raise ConditionAlreadyMet(condition_id)
+    if condition.waived_at is None:
+        condition.version += 1
+        condition.waived_at = utcnow()
+        condition.waiver_reason = reason
+        condition.waived_by_pseudonym = actor.pseudonym
+        session.add(condition)
+        record(
+            session,
+            actor=actor,
+            action="gate.condition_waived",
+            object_type="gate_condition",
+            object_id=condition_id,
+            changes={
+                "waived_at": [None, condition.waived_at.isoformat()],
+                "waiver_reason": [None, reason],
+            },
+        )
+        session.commit()
+        session.refresh(condition)
+    return condition
+
+
+def _condition_of(session: Session, project: Project, condition_id: int) -> GateCondition:
+    condition = session.get(GateCondition, condition_id, with_for_update=True)
+    if condition is None or condition.project_id != project.id:
+        raise ConditionNotFound(project_id_of(project), condition_id)
     return condition

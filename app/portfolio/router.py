@@ -10,8 +10,11 @@ from app.db import SessionDep
 from app.errors import problem
 from app.fields import Code, Tag
 from app.portfolio import open_data, similar, views
+from app.portfolio.duplicate_search import LikelyDuplicate, duplicates_of
 from app.portfolio.schemas import FactorCount, Gaps, Matrix, OpenProject, Pipeline
-from app.portfolio.similar import Draft, SimilarProject
+from app.portfolio.similar import Draft, DuplicateDraft, SimilarProject, draft_document
+from app.portfolio.term_index import document_of
+from app.projects import repository as projects
 from app.projects.dependencies import ProjectDep
 
 router = APIRouter(tags=["portfolio"])
@@ -77,6 +80,32 @@ def similar_to_draft(
 ) -> list[SimilarProject]:
     """The same for an idea not yet registered: look before you pilot."""
     return similar.similar_to_draft(session, draft=body, limit=limit)
+
+
+@router.get("/projects/{project_id}/duplicates", responses=problem(401, 404, 422))
+def duplicate_projects(project: ProjectDep, session: SessionDep) -> list[LikelyDuplicate]:
+    """Projects of the same city (or a partner city) that are likely this project
+    registered again, in another source, language or organisation's name, with the
+    evidence: not the same pilot elsewhere, which `/similar` shows."""
+    assert project.id is not None
+    links = projects.links_for(session, [project.id])[project.id]
+    return duplicates_of(
+        session,
+        document=document_of(project, city=""),
+        city_id=project.city_id,
+        partner_city_ids=links.partner_city_ids,
+    )
+
+
+@router.post("/portfolio/duplicates", responses=problem(401, 422))
+def duplicates_of_draft(body: DuplicateDraft, session: SessionDep) -> list[LikelyDuplicate]:
+    """The same for an idea not yet registered: is it already there?"""
+    return duplicates_of(
+        session,
+        document=draft_document(body),
+        city_id=body.city_id,
+        partner_city_ids=body.partner_city_ids,
+    )
 
 
 @router.get("/open-data/projects.json", responses=problem(401))

@@ -1,6 +1,7 @@
 """Find projects in other cities like a project, or like a draft before it is created."""
 
 import math
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, union_all
@@ -25,6 +26,28 @@ class Draft(BaseModel):
     intended_result: Prose | None = None
     solution_type: Tag | None = None
     city_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+
+
+class DuplicateDraft(Draft):
+    """A project idea to check for registrations of it that exist already."""
+
+    city_id: int = Field(ge=1, le=2**31 - 1)
+    partner_city_ids: list[Annotated[int, Field(ge=1, le=2**31 - 1)]] = Field(
+        default_factory=list, max_length=50
+    )
+
+
+def draft_document(draft: Draft) -> Document:
+    return Document(
+        key=0,
+        city="",
+        fields={
+            "title": draft.title,
+            "problem_statement": draft.problem_statement or "",
+            "intended_result": draft.intended_result or "",
+            "solution_type": draft.solution_type or "",
+        },
+    )
 
 
 class SimilarProject(BaseModel):
@@ -70,17 +93,7 @@ def similar_to_project(session: Session, *, project: Project, limit: int) -> lis
 
 def similar_to_draft(session: Session, *, draft: Draft, limit: int) -> list[SimilarProject]:
     """Projects (in other cities than the draft's, if it names one) most like a draft."""
-    query = Document(
-        key=0,
-        city="",
-        fields={
-            "title": draft.title,
-            "problem_statement": draft.problem_statement or "",
-            "intended_result": draft.intended_result or "",
-            "solution_type": draft.solution_type or "",
-        },
-    )
-    return _search(session, query, draft.city_id, limit)
+    return _search(session, draft_document(draft), draft.city_id, limit)
 
 
 def _search(
@@ -93,7 +106,11 @@ def _search(
     total = (session.exec(select(func.sum(StageEntry.projects))).one() or 0) + 1
     frequency = _frequencies(session, set(query_bag))
     idf = {t: math.log((1 + total) / (1 + frequency.get(t, 0))) + 1 for t in query_bag}
-    telling = sorted(query_bag, key=lambda t: -idf[t] * query_bag[t])[:TELLING_TERMS]
+    # Purposes and technologies weigh as much as all words together, however common,
+    # so each of them preselects; of the words, the most telling do.
+    concepts = [t for t in query_bag if not t.startswith("w:")]
+    words = [t for t in query_bag if t.startswith("w:")]
+    telling = concepts + sorted(words, key=lambda t: -idf[t] * query_bag[t])[:TELLING_TERMS]
     postings = union_all(
         *(
             sa_select(

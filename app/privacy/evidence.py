@@ -25,7 +25,9 @@ def item_states(
     for answer in answers:
         answered = current(answer, catalogues)
         review = answer.review_state if answered else ReviewState.PENDING.value
-        states[answer.checklist][answer.item_id] = ItemState(answered=answered, review=review)
+        states[answer.checklist][answer.item_id] = ItemState(
+            answered=answered, review=review, answer=answer.answer if answered else None
+        )
     return states
 
 

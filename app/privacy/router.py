@@ -55,6 +55,7 @@ def _catalogue_read(catalogue: Catalogue) -> CatalogueRead:
                 guidance=i.guidance,
                 answer_type=i.answer_type,
                 choices=list(i.choices),
+                pass_when=list(i.pass_when),
                 source=i.source,
                 gates=dict(i.gates),
             )
@@ -258,6 +259,7 @@ def _checklist_read(
                 guidance=item.guidance,
                 answer_type=item.answer_type,
                 choices=list(item.choices),
+                pass_when=list(item.pass_when),
                 source=item.source,
                 gates=dict(item.gates),
                 answer=answer.answer if answer else None,

@@ -39,6 +39,10 @@ class ItemRead(BaseModel):
     guidance: str
     answer_type: str
     choices: list[str]
+    pass_when: list[bool | str] = Field(
+        description="The answers that pass; any other answer fails the item whatever its "
+        "review (a knock-out). Empty: every answer passes once reviewed acceptable."
+    )
     source: str
     gates: dict[str, str]
     answer: bool | str | None
@@ -70,6 +74,10 @@ class CatalogueItemRead(BaseModel):
     guidance: str
     answer_type: str
     choices: list[str]
+    pass_when: list[bool | str] = Field(
+        description="The answers that pass; any other answer fails the item whatever its "
+        "review (a knock-out). Empty: every answer passes once reviewed acceptable."
+    )
     source: str
     gates: dict[str, str]
 

@@ -22,7 +22,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, delete, select
 
 from app.portfolio.models import ProjectTerm
-from app.portfolio.similarity import terms
+from app.portfolio.similarity import word_terms
 from app.projects.models import (
     Project,
     ProjectFactor,
@@ -173,19 +173,21 @@ def history(session: Session, project_id: int) -> list[StageHistory]:
 
 
 def _text_conditions(text: str) -> list[Any]:
-    """Every word of the text, folded as the term index folds it (accents, case, the
-    bilingual glossary, six letters), must be a term of the project's texts: so
+    """Every word of the text, folded as the term index folds it (accents, case, stem,
+    the glossary's concepts), must meet a term of the project's texts: so
     "verkeerslichten" finds traffic lights too. Text without such words (numbers, short
     or stop words) is matched as written."""
-    words = sorted(set(terms(text)))
+    words = sorted({tuple(sorted(features)) for features in word_terms(text)})
     if not words:
         pattern = f"%{_escape_like(text.lower())}%"
         searched = (Project.title, Project.problem_statement, Project.intended_result,
                     Project.solution_type)  # fmt: skip
         return [or_(*(func.lower(col(c)).like(pattern, escape="\\") for c in searched))]
     return [
-        col(Project.id).in_(select(ProjectTerm.project_id).where(col(ProjectTerm.term) == word))
-        for word in words
+        col(Project.id).in_(
+            select(ProjectTerm.project_id).where(col(ProjectTerm.term).in_(features))
+        )
+        for features in words
     ]
 
 

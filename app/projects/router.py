@@ -16,6 +16,8 @@ from app.fields import Code, SearchText, Tag
 from app.lifecycle import RegistryDep
 from app.paths import MAX_ID
 from app.people.models import Role
+from app.portfolio.duplicate_search import duplicates_of
+from app.portfolio.term_index import document_of
 from app.projects import moves, repository, service
 from app.projects.dependencies import LeadOfProjectDep, ProjectDep
 from app.projects.models import Project
@@ -26,6 +28,7 @@ from app.projects.schemas import (
     HistoryEntry,
     MoveRequest,
     ProjectCreate,
+    ProjectCreated,
     ProjectPage,
     ProjectRead,
     ProjectUpdate,
@@ -35,6 +38,7 @@ from app.projects.schemas import (
 from workflows.engine import WorkflowRegistry
 
 router = APIRouter(prefix="/projects", tags=["projects"])
+
 
 StageCode = Annotated[Code, Query(description="A stage name, e.g. `pilot`.")]
 
@@ -48,8 +52,9 @@ def create_project(
     session: SessionDep,
     registry: RegistryDep,
     response: Response,
-) -> ProjectRead:
-    """Register a project idea for the lead's own city; it starts in `idea`."""
+) -> ProjectCreated:
+    """Register a project idea for the lead's own city; it starts in `idea`. The answer
+    lists the projects of the same or a partner city it is likely a duplicate of."""
     actor = require_for_city(lead.principal, Role.PROJECT_LEAD, body.city_id, "projects")
     project = service.create_project(
         session,
@@ -59,7 +64,14 @@ def create_project(
         actor=actor,
     )
     response.headers["ETag"] = etag(project.version)
-    return read_one(session, project, actor.principal)
+    read = read_one(session, project, actor.principal)
+    likely = duplicates_of(
+        session,
+        document=document_of(project),
+        city_id=project.city_id,
+        partner_city_ids=body.partner_city_ids or [],
+    )
+    return ProjectCreated(**read.model_dump(exclude_unset=True), likely_duplicates=likely)
 
 
 @router.get("", responses=problem(401, 422), response_model_exclude_unset=True)

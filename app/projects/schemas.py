@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from app.fields import Name, Prose, Reason, Tag, Title, UtcDateTime
 from app.paths import MAX_ID
+from app.portfolio.duplicate_search import LikelyDuplicate
 from app.projects.models import FactorKind, FundingSource, HelixRole
 
 Euros = Annotated[int, Field(ge=0, le=10**12, description="Whole euros.")]
@@ -178,3 +179,10 @@ class AllowedMoveRead(BaseModel):
 class TransitionsRead(BaseModel):
     stage: str
     moves: list[AllowedMoveRead]
+
+
+class ProjectCreated(ProjectRead):
+    likely_duplicates: list[LikelyDuplicate] = Field(
+        description="Projects of the same or a partner city this one is likely a duplicate "
+        "of (another source, language or organisation's name), with the evidence."
+    )

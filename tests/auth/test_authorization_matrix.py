@@ -111,6 +111,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ),
     ("GET", "/projects/{project_id}/conditions"): Rule(INSIDERS),
     ("POST", "/projects/{project_id}/conditions/{condition_id}/met"): Rule(LEAD_OF_THE_CITY),
+    ("POST", "/projects/{project_id}/conditions/{condition_id}/waiver"): Rule(
+        BOARD, {"reason": "The DPO signed the DPIA in person; the copy follows"}
+    ),
     ("GET", "/checklists"): Rule(EVERYONE),
     ("GET", "/projects/{project_id}/checklists/{name}"): Rule(INSIDERS),
     ("PUT", "/projects/{project_id}/checklists/{name}/items/{item_id}"): Rule(
@@ -133,6 +136,10 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/exports/inventory.csv"): Rule(EVERYONE),
     ("GET", "/projects/{project_id}/similar"): Rule(EVERYONE),
     ("POST", "/portfolio/similar"): Rule(EVERYONE, {"title": "Noise sensors at night"}),
+    ("GET", "/projects/{project_id}/duplicates"): Rule(EVERYONE),
+    ("POST", "/portfolio/duplicates"): Rule(
+        EVERYONE, {"title": "Noise sensors at night", "city_id": 1}
+    ),
     ("GET", "/portfolio/pipeline"): Rule(EVERYONE),
     ("GET", "/portfolio/factors"): Rule(EVERYONE),
     ("GET", "/portfolio/gaps"): Rule(EVERYONE),

@@ -1,59 +1,105 @@
-"""A labelled set for similar-project detection, from real records and the demo portfolio.
-
-Labels come from the titles: projects whose titles name the same recurring solution
-(intelligent traffic lights, scan cars, municipal chatbots, public-space reports, noise or
-crowd sensors, lighting, waste, the Smart City Living Lab, heat-stress models, licence
-plate enforcement) are "the same solution"; everything else is unrelated to them.
-"""
+"""The labelled set of real records (rules in tests/data/realworld-labels-README.md) and
+the figures the similar-project search is judged by."""
 
 import csv
-import re
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from app.demo.portfolio import PORTFOLIO
-from app.portfolio.similarity import Document
+from app.portfolio.similarity import Document, rank
 
-REALWORLD = Path(__file__).resolve().parents[1] / "data" / "realworld-projects.csv"
-LABELS = (
-    ("scan_car", r"scanauto|scan car|parkeercontrole|parkeerhandhaving|parking control"),
-    ("traffic_lights", r"verkeersregel|ivri|i-vri|verkeerslicht|traffic (control|lights)"),
-    ("virtual_assistant", r"chatbot|assistent|virtual (clerk|assistant)|voicebot|bot\b"),
-    ("public_space_reports", r"meldingen|notification|reporting issues|signalen"),
-    ("noise", r"geluid|noise|lawaai"),
-    ("crowd", r"drukte|crowd|cityflows|telsensoren|attendance"),
-    ("lighting", r"lighting|verlichting"),
-    ("waste", r"container|afvalinzameling|inzamelen|prullenbak|afval|garbage|waste"),
-    ("living_lab", r"living lab|green village|gezonde stad"),
-    ("heat", r"hittestress"),
-    ("licence_plate", r"kenteken"),
-)
+DATA = Path(__file__).resolve().parents[1] / "data"
+REALWORLD = DATA / "realworld-projects.csv"
+LABELS = DATA / "realworld-labels.csv"
 
 
-def label_of(title: str) -> str | None:
-    lowered = title.lower()
-    return next((label for label, pattern in LABELS if re.search(pattern, lowered)), None)
+@dataclass(frozen=True)
+class Labelled:
+    document: Document
+    solution: str
+    technology: str
+    same_project: str
 
 
-def labelled_documents() -> list[tuple[Document, str | None]]:
-    documents: list[tuple[Document, str | None]] = []
+@dataclass(frozen=True)
+class Figures:
+    queries: int
+    recall_at_3: float
+    precision_at_3: float
+    hard_negative_share: float  # of top-3 places, over queries that have hard negatives
+
+    def line(self, part: str) -> str:
+        return (
+            f"{part}: recall@3 {self.recall_at_3:.3f}, precision@3 {self.precision_at_3:.3f}, "
+            f"hard negatives in the top 3 {self.hard_negative_share:.1%} "
+            f"over {self.queries} queries"
+        )
+
+
+def held_out(solution: str) -> bool:
+    """Solutions, not records, are held out, so that none is seen on both sides."""
+    return int(hashlib.sha256(solution.encode()).hexdigest(), 16) % 3 == 0
+
+
+def labelled_records() -> list[Labelled]:
+    """Every real record as the import stores it, with its labels."""
+    with LABELS.open(encoding="utf-8", newline="") as source:
+        labels = {row["source"]: row for row in csv.DictReader(source)}
+    records = []
     with REALWORLD.open(encoding="utf-8", newline="") as source:
         for number, row in enumerate(csv.DictReader(source)):
+            label = labels[row["source"]]
             document = Document(
                 key=number,
                 city=row["city"] or f"unknown-{number}",
-                fields={"title": row["title"], "problem_statement": row["description"]},
+                fields={
+                    "title": row["title"],
+                    "problem_statement": row["description"],
+                    "intended_result": row["description"],
+                },
             )
-            documents.append((document, label_of(row["title"])))
-    for number, entry in enumerate(PORTFOLIO, start=10_000):
-        document = Document(
-            key=number,
-            city=entry["city"],
-            fields={
-                "title": entry["title"],
-                "problem_statement": entry["problem_statement"],
-                "intended_result": entry["intended_result"],
-                "solution_type": entry["solution_type"],
-            },
-        )
-        documents.append((document, label_of(entry["title"] + " " + entry["solution_type"])))
-    return documents
+            records.append(
+                Labelled(document, label["solution"], label["technology"], label["same_project"])
+            )
+    return records
+
+
+Ranker = Callable[[Document, Sequence[Document]], list[int]]
+
+
+def top_3(query: Document, corpus: Sequence[Document]) -> list[int]:
+    return [match.key for match in rank(query, corpus, limit=3)]
+
+
+def figures(records: list[Labelled], *, held: bool, ranker: Ranker = top_3) -> Figures:
+    """The figures over the queries of one part, each ranked against every record."""
+    corpus = [r.document for r in records]
+    by_key = {r.document.key: r for r in records}
+    recall = precision = 0.0
+    queries = negative_queries = negative_places = 0
+    for query in records:
+        if held_out(query.solution) is not held:
+            continue
+        elsewhere = [r for r in records if r.document.city != query.document.city]
+        relevant = [r for r in elsewhere if r.solution == query.solution]
+        if not relevant:
+            continue
+        found = [by_key[key] for key in ranker(query.document, corpus)]
+        hits = sum(r.solution == query.solution for r in found)
+        recall += hits / min(3, len(relevant))
+        precision += hits / 3
+        queries += 1
+
+        def hard_negative(record: Labelled, query: Labelled = query) -> bool:
+            return record.technology == query.technology and record.solution != query.solution
+
+        if any(hard_negative(r) for r in elsewhere):
+            negative_queries += 1
+            negative_places += sum(hard_negative(r) for r in found)
+    return Figures(
+        queries=queries,
+        recall_at_3=recall / queries,
+        precision_at_3=precision / queries,
+        hard_negative_share=negative_places / (3 * negative_queries) if negative_queries else 0.0,
+    )

@@ -21,7 +21,7 @@ MESSY = """city,title,description,theme,stage,partners,budget,tags
 Apeldoorn,Noise sensors at night,Residents report night noise in the centre.,smart_environment,pilot,Saxion (knowledge_institution),"150.000",financing/bottleneck: No OPEX after the pilot
 Breda,Slimme verkeerslichten,Fietsers wachten te lang.,mobility,idea,,80000,
 Apeldoorn,Noise sensors at night,The same project again.,smart_environment,pilot,,,
-Amsterdam,Crowd counting,Crowds in the centre.,crowd_safety,pilot,,,
+Bonn,Crowd counting,Crowds in the centre.,crowd_safety,pilot,,,
 Zwolle,Mobility hub,Parking pressure near the station.,smart_mobility,idea,,twelve thousand,
 Delft,Heat map,Heat stress in summer.,weather,idea,,,
 Gouda,Digital twin,Plans weighed separately.,smart_governance,adopted,City Lab,,luck/accelerator: sun
@@ -32,47 +32,126 @@ def project_count(session: Session) -> int:
     return session.exec(select(func.count()).select_from(Project)).one()
 
 
-def post(client: TestClient, body: bytes, headers: Headers, dry_run: bool) -> dict:  # type: ignore[type-arg]
-    response = client.post(
-        f"/imports?dryRun={str(dry_run).lower()}", content=body, headers={**headers, **CSV}
-    )
+def post(
+    client: TestClient, body: bytes, headers: Headers, dry_run: bool, create_cities: bool = False
+) -> dict:  # type: ignore[type-arg]
+    query = f"dryRun={str(dry_run).lower()}&createCities={str(create_cities).lower()}"
+    response = client.post(f"/imports?{query}", content=body, headers={**headers, **CSV})
     assert response.status_code == 200, response.text
     report: dict = response.json()  # type: ignore[type-arg]
     return report
 
 
 class TestRealInventory:
-    def test_realworld_records_map_and_unknown_cities_are_reported(
+    def test_unknown_cities_are_listed_in_the_dry_run_and_added_only_on_request(
         self, client: TestClient, session: Session, callers: Callers
     ) -> None:
         content = REALWORLD.read_bytes()
 
         dry = post(client, content, callers.admin, dry_run=True)
         before = project_count(session)
-        real = post(client, content, callers.admin, dry_run=False)
+        asked = post(client, content, callers.admin, dry_run=True, create_cities=True)
+        real = post(client, content, callers.admin, dry_run=False, create_cities=True)
 
-        assert [r["action"] for r in dry["rows"]] == [r["action"] for r in real["rows"]]
-        assert real["summary"]["create"] >= 15
+        listed = {(c["name"], c["country"]): c for c in dry["cities"]}
+        assert {("Bonn", "DE"), ("Wroclaw", "PL"), ("Tallinn", "EE")} <= set(listed)
+        assert listed[("Provincie Zeeland", "NL")]["kind"] == "province"
+        assert {c["action"] for c in dry["cities"]} == {"unknown"}
+        unknown = [r for r in dry["rows"] if r["reasons"][:1] and "createCities" in r["reasons"][0]]
+        named = {c["name"] for c in dry["cities"]} - {"Gliwice"} | {"Gliwice & Poznan"}
+        assert {r["city"] for r in unknown} == named
+        # Amsterdam, Den Haag and every other Dutch municipality are known by the CBS list.
+        assert not any(c["country"] == "NL" and c["kind"] == "city" for c in dry["cities"])
+        assert [r["action"] for r in asked["rows"]] == [r["action"] for r in real["rows"]]
+        assert {c["action"] for c in real["cities"]} == {"create"}
+        assert all(c["city_id"] for c in real["cities"])
+        refused = [(r["row"], r["reasons"]) for r in real["rows"] if r["action"] == "refused"]
+        assert [reasons[0] for _, reasons in refused] == ["no city", "no city"]
+        assert real["summary"]["create"] + real["summary"]["duplicate"] == 152
         assert project_count(session) == before + real["summary"]["create"]
-        refused = [r for r in real["rows"] if r["action"] == "refused"]
-        unknown = {r["city"] for r in refused if r["reasons"][0].startswith("unknown city")}
-        assert {"Amsterdam", "Den Haag", "Bonn", "Wroclaw"} <= unknown
-        groningen = city_id(session, "Groningen")
-        imported = client.get(f"/projects?city={groningen}&pageSize=100").json()["items"]
-        assert len(imported) >= 5
-        assert {p["stage"] for p in imported} <= {"idea", "pilot", "adopted", "stopped"}
+        the_hague = city_id(session, "'s-Gravenhage")
+        listed = client.get(f"/projects?city={the_hague}&pageSize=100").json()["items"]
+        assert len(listed) >= 10
+
+    def test_a_joint_project_of_two_cities_is_owned_by_the_first_with_the_other_a_partner(
+        self, client: TestClient, session: Session, callers: Callers
+    ) -> None:
+        body = "city,country,title,description,theme\nGliwice & Poznan,Poland,ITS,Public transport,mobility\n"
+
+        report = post(client, body.encode(), callers.admin, dry_run=False, create_cities=True)
+
+        project = client.get(f"/projects/{report['rows'][0]['project_id']}").json()
+        cities = {c["name"]: c["city_id"] for c in report["cities"]}
+        assert (project["city_id"], project["partner_city_ids"]) == (
+            cities["Gliwice"],
+            [cities["Poznan"]],
+        )
+
+    def test_only_an_administrator_adds_cities(
+        self, client: TestClient, session: Session, lead: Headers
+    ) -> None:
+        response = client.post(
+            "/imports?dryRun=true&createCities=true",
+            content=REALWORLD.read_bytes(),
+            headers={**lead, **CSV},
+        )
+
+        assert response.status_code == 403
+
+    def test_an_ambiguous_dutch_name_is_refused_naming_both(
+        self, client: TestClient, session: Session, callers: Callers
+    ) -> None:
+        body = "city,title,description,theme\nBergen,Dune sensors,Sand drift.,environment\nDen Haag,Scan cars,Parking.,parking\n"
+
+        report = post(client, body.encode(), callers.admin, dry_run=True, create_cities=True)
+
+        assert report["rows"][0]["reasons"] == [
+            "'Bergen' is ambiguous: Bergen (L.) or Bergen (NH.); use the CBS name or code"
+        ]
+        assert report["rows"][1]["action"] == "create"
+        assert report["cities"] == []
 
     def test_reimporting_the_same_file_changes_nothing(
         self, client: TestClient, session: Session, callers: Callers
     ) -> None:
         content = REALWORLD.read_bytes()
-        post(client, content, callers.admin, dry_run=False)
+        post(client, content, callers.admin, dry_run=False, create_cities=True)
         count = project_count(session)
 
         again = post(client, content, callers.admin, dry_run=False)
 
         assert again["summary"]["create"] == again["summary"]["update"] == 0
+        assert again["cities"] == []
         assert project_count(session) == count
+
+    def test_a_title_with_other_letters_or_case_is_the_same_project(
+        self, client: TestClient, session: Session, callers: Callers
+    ) -> None:
+        row = "Tallinn,Estonia,{title},AI directs Ülemiste City drivers to free parking.,parking\n"
+        header = "city,country,title,description,theme\n"
+        title = "A unique artificial intelligence system now directs Ülemiste City drivers"
+        post(
+            client,
+            (header + row.format(title=title)).encode(),
+            callers.admin,
+            dry_run=False,
+            create_cities=True,
+        )
+
+        again = post(
+            client,
+            (header + row.format(title=title.upper())).encode(),
+            callers.admin,
+            dry_run=False,
+        )
+
+        assert again["summary"] == {
+            "create": 0,
+            "update": 0,
+            "unchanged": 1,
+            "duplicate": 0,
+            "refused": 0,
+        }
 
 
 class TestMessyFile:
@@ -87,7 +166,10 @@ class TestMessyFile:
         assert outcomes[2] == (4, "refused", ["duplicate of row 2"])
         assert outcomes[3][1:] == (
             "refused",
-            ["unknown city 'Amsterdam': add it first, it is not invented"],
+            [
+                "'Bonn' is not a Dutch municipality on the CBS list; name the municipality, "
+                "or the country of a city abroad"
+            ],
         )
         assert outcomes[4][2] == ["budget 'twelve thousand' is not a whole number of euros"]
         assert outcomes[5][2] == ["unknown theme 'weather'"]
@@ -95,7 +177,13 @@ class TestMessyFile:
             "partner 'City Lab' needs a role, e.g. 'Saxion (knowledge_institution)'",
             "tag 'luck/accelerator: sun': unknown category 'luck'",
         ]
-        assert report["summary"] == {"create": 2, "update": 0, "unchanged": 0, "refused": 5}
+        assert report["summary"] == {
+            "create": 2,
+            "update": 0,
+            "unchanged": 0,
+            "duplicate": 0,
+            "refused": 5,
+        }
 
     def test_dry_run_changes_nothing_and_the_real_run_agrees(
         self, client: TestClient, session: Session, callers: Callers
@@ -199,6 +287,44 @@ def test_xlsx_and_export_round_trip(client: TestClient, session: Session, caller
 
     assert imported["summary"]["create"] == 2
     assert (
-        exported.text.splitlines()[0] == "city,title,description,theme,stage,partners,budget,tags"
+        exported.text.splitlines()[0]
+        == "city,country,title,description,theme,stage,partners,budget,tags"
     )
     assert again["summary"]["create"] == again["summary"]["update"] == 0
+
+
+def test_export_then_import_is_a_no_op_for_every_row(
+    client: TestClient, session: Session, callers: Callers
+) -> None:
+    body = (
+        "city,country,title,description,theme,stage\n"
+        "Tallinn,EE,Ülemiste parking guidance,Drivers find free spaces.,parking,pilot\n"
+        "'s-Gravenhage,,Geluidsoverlast Scheveningen,Nachtelijk lawaai.,environment,idea\n"
+        "Apeldoorn,,Slimme verkeerslichten,Fietsers wachten.,mobility,pilot\n"
+    )
+    created = post(client, body.encode(), callers.admin, dry_run=False, create_cities=True)
+    held = created["rows"][2]["project_id"]
+    hold = client.post(
+        f"/projects/{held}/hold", json={"reason": "Budget round"}, headers=callers.lead
+    )
+    assert hold.status_code == 200, hold.text
+
+    exported = client.get("/exports/inventory.csv").content
+    again = post(client, exported, callers.admin, dry_run=True)
+
+    assert again["summary"]["refused"] == again["summary"]["create"] == 0
+    assert again["summary"]["update"] == 0
+    assert {r["action"] for r in again["rows"]} == {"unchanged"}
+
+
+def test_a_new_row_cannot_start_on_hold(
+    client: TestClient, session: Session, callers: Callers
+) -> None:
+    body = "city,title,description,theme,stage\nApeldoorn,Parked idea,Waiting.,mobility,on_hold\n"
+
+    report = post(client, body.encode(), callers.admin, dry_run=True)
+
+    assert report["rows"][0]["reasons"] == [
+        "stage 'on_hold': a new project cannot start parked, with no stage to return to; "
+        "give the stage it works in"
+    ]

@@ -91,3 +91,46 @@ def test_a_workflow_naming_an_unknown_checklist_is_refused() -> None:
         parse_workflow(raw)
 
     assert refused.value.problems == ["unknown checklist 'astrology'"]
+
+
+def test_a_yes_no_criterion_must_say_which_answer_passes() -> None:
+    raw = raw_catalogue("ethics")
+    del raw["items"][1]["pass_when"]
+    raw["items"][0]["pass_when"] = True  # ETH-01 is a text item
+
+    with pytest.raises(WorkflowInvalid) as refused:
+        parse_catalogue(raw)
+
+    assert refused.value.problems == [
+        "item 'ETH-01': pass_when applies to yes/no and choice items only",
+        "item 'ETH-02' is a yes/no criterion without pass_when",
+    ]
+
+
+def test_every_yes_no_criterion_of_the_catalogues_says_which_answer_passes() -> None:
+    criteria = [
+        (catalogue.name, item.id, item.pass_when)
+        for catalogue in load_catalogues().values()
+        for item in catalogue.items
+        if item.answer_type == "yes_no" and item.gates
+    ]
+
+    assert criteria == [
+        ("ethics", "ETH-02", (True,)),
+        ("privacy_by_design", "PBD-05", (True,)),
+        ("security_quickscan", "SEC-03", (True,)),
+    ]
+
+
+def test_each_type_of_the_ap_list_cites_the_decision_and_the_copy_checked() -> None:
+    prescreen = load_catalogues()["prescreen"]
+    listed = [item for item in prescreen.items if item.id.startswith("AP-")]
+
+    assert [item.id for item in listed] == [f"AP-{n:02d}" for n in range(1, 18)]
+    for number, item in enumerate(listed, start=1):
+        assert item.source.startswith(
+            f"Autoriteit Persoonsgegevens, Besluit DPIA-lijst, Stcrt. 2019, 64418, item {number};"
+        )
+        assert "Scope: " in item.guidance
+    named_only = [i.id for i in listed if i.question.startswith("Is this processing of the kind")]
+    assert not {"AP-08", "AP-10", "AP-12", "AP-13", "AP-15", "AP-16"} & set(named_only)

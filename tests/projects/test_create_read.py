@@ -40,6 +40,7 @@ class TestCreateProject:
             {"category": "financing", "kind": "bottleneck", "label": "No OPEX after pilot"}
         ]
         assert body["funding_sources"] == ["local", "eu"]
+        assert body.pop("likely_duplicates") == []
         assert client.get(f"/projects/{body['id']}", headers=lead).json() == body
 
     def test_creation_is_the_first_history_entry(
