@@ -26,8 +26,9 @@ migrate: $(STAMP)
 demo: migrate
 	$(BIN)/citygate load-demo
 
+# The API, one Celery worker and beat; Ctrl-C stops all three.
 run: demo
-	$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT)
+	$(BIN)/citygate run --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

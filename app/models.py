@@ -7,7 +7,8 @@ from app.deliverables.models import Deliverable
 from app.gates.models import GateCondition, GateReview, GateVote
 from app.idempotency.models import IdempotencyRecord
 from app.kpis.models import Kpi, KpiMeasurement
-from app.outbox.models import OutboxEvent
+from app.mail.models import MailItem, MailMessage
+from app.outbox.models import EventReceipt, OutboxEvent
 from app.people.models import ApiToken, Person, PersonRole
 from app.portfolio.models import ProjectTerm
 from app.privacy.models import ChecklistAnswer, DpiaRecord
@@ -19,6 +20,8 @@ from app.projects.models import (
     StageHistory,
 )
 from app.reference.models import City, FactorCategory, Theme
+from app.reminders.models import Reminder, SweepRun
+from app.scheduling.models import SchedulerLease
 
 metadata = SQLModel.metadata
 
@@ -30,6 +33,7 @@ __all__ = [
     "City",
     "Deliverable",
     "DpiaRecord",
+    "EventReceipt",
     "FactorCategory",
     "GateCondition",
     "GateReview",
@@ -37,6 +41,8 @@ __all__ = [
     "IdempotencyRecord",
     "Kpi",
     "KpiMeasurement",
+    "MailItem",
+    "MailMessage",
     "OutboxEvent",
     "Person",
     "PersonRole",
@@ -45,7 +51,10 @@ __all__ = [
     "ProjectPartnerCity",
     "ProjectTerm",
     "ProjectTheme",
+    "Reminder",
+    "SchedulerLease",
     "StageHistory",
+    "SweepRun",
     "Theme",
     "metadata",
 ]

@@ -10,6 +10,7 @@ is printed and written as JSON. Figures are measured, never asserted.
 import argparse
 import json
 import platform
+import secrets
 import statistics
 import time
 from dataclasses import asdict, dataclass
@@ -68,7 +69,12 @@ VOTE = '{"decision": "go", "rationale": "Meets every criterion."}'
 
 
 def http_figures(url: str, data: Dataset, scale: Scale) -> dict[str, Any]:
-    env = {"DATABASE_URL": url, "BENCH_DATABASE_URL": url, "ENVIRONMENT": "production"}
+    env = {
+        "DATABASE_URL": url,
+        "BENCH_DATABASE_URL": url,
+        "ENVIRONMENT": "production",
+        "SECRET_KEY": secrets.token_urlsafe(48),
+    }
     seconds, last = scale.load_seconds, data.projects
     with load.serving("bench.floor_app:app", env) as floor:
         reads = load.random_get(["/rows/{id}"], 1, last)

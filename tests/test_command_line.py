@@ -19,7 +19,12 @@ BIN = Path(sys.executable).parent
 
 
 def run(command: list[str], database_url: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_URL": database_url, "ENVIRONMENT": "production"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "ENVIRONMENT": "production",
+        "SECRET_KEY": "a-real-secret-for-this-install-only-0123456789",
+    }
     return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
 
 

@@ -19,6 +19,8 @@ class Kpi(SQLModel, table=True):
     target: float | None = None
     direction: str = Field(max_length=10)  # "increase" or "decrease": which way is better
     created_at: datetime = created_now()
+    # The latest day measured; the reminder sweep finds KPIs due for a measurement by it.
+    last_measured_on: date | None = Field(default=None, index=True)
 
 
 class KpiMeasurement(SQLModel, table=True):

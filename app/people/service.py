@@ -12,6 +12,7 @@ from app.auth import tokens
 from app.auth.principal import Actor
 from app.clock import utcnow
 from app.errors import InvalidField
+from app.mail import erasure as mail_erasure
 from app.people import repository
 from app.people.errors import ChairTaken, EmailTaken, PersonErased, PersonNotFound, TokenNotFound
 from app.people.models import CITY_ROLES, ApiToken, Person, Role
@@ -143,6 +144,7 @@ def erase_person(session: Session, *, person: Person, actor: Actor) -> Person:
     repository.replace_roles(session, person.id, [])
     for api_token in repository.tokens_of(session, person.id):
         session.delete(api_token)
+    mail_erasure.forget_person(session, person.id)
     session.exec(
         update(AuditEntry)
         .where(col(AuditEntry.actor_person_id) == person.id)

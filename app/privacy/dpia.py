@@ -9,6 +9,7 @@ from sqlmodel import Session
 from app.audit.recorder import record
 from app.auth.principal import Actor
 from app.clock import utcnow
+from app.outbox.writer import emit
 from app.privacy import repository
 from app.privacy.errors import DpiaNotReady, DpiaNotRequired
 from app.privacy.evidence import RESIDUAL_HIGH, current, screened_answers, screening_of
@@ -108,6 +109,17 @@ def sign_off(
     dpia.reopened_because = None
     session.add(dpia)
     _audit(session, actor, "dpia.sign_off", dpia, {"review_due": [None, str(dpia.review_due)]})
+    emit(
+        session,
+        event_type="privacy.dpia.signed_off",
+        aggregate_type="project",
+        aggregate_id=project_id_of(project),
+        payload={
+            "project_id": project_id_of(project),
+            "review_due": dpia.review_due,
+            "residual_risk": dpia.residual_risk,
+        },
+    )
     session.commit()
     session.refresh(dpia)
     return dpia

@@ -9,6 +9,7 @@ from app.audit.recorder import record
 from app.auth.principal import Actor
 from app.clock import utcnow
 from app.errors import InvalidField
+from app.outbox.writer import emit
 from app.privacy import repository
 from app.privacy.errors import ChecklistNotFound, ItemNotAnswered, answer_refused
 from app.privacy.evidence import current, screened_answers, screening_of
@@ -125,6 +126,18 @@ def review_item(
         object_id=answer.id or 0,
         changes={"review_state": [before, data.state.value], "comment": [None, data.comment]},
     )
+    emit(
+        session,
+        event_type="checklist.item.reviewed",
+        aggregate_type="checklist_answer",
+        aggregate_id=answer.id or 0,
+        payload={
+            "project_id": project.id,
+            "checklist": checklist,
+            "item_id": item_id,
+            "review_state": data.state.value,
+        },
+    )
     session.commit()
     session.refresh(answer)
     return answer
@@ -146,6 +159,13 @@ def rescreen(
         screened_now = sorted_answers(screened_answers(answers, registry.catalogues))
         if changed.startswith("dpia") or screened_now != dpia.screened_at_sign_off:
             dpia.reopened_because = f"{changed} changed after sign-off"
+            emit(
+                session,
+                event_type="privacy.dpia.reopened",
+                aggregate_type="project",
+                aggregate_id=project_id,
+                payload={"project_id": project_id, "reason": dpia.reopened_because},
+            )
     session.add(dpia)
     return dpia
 
