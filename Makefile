@@ -9,7 +9,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 # The PostgreSQL pass of the suite; override to point at another server.
 TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: install run migrate demo test test-sqlite test-postgres lint typecheck check-migrations lock clean bench
+.PHONY: install run migrate demo test test-sqlite test-postgres lint typecheck check-migrations lock clean bench messages
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,12 @@ BENCH_ARGS ?=
 bench: $(STAMP)
 	command -v wrk >/dev/null || apt-get install -y wrk
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# Translatable text of mails (and pages) into app/locale/messages.pot and each catalogue.
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k plural:2,3 --no-location --omit-header \
+		-o app/locale/messages.pot .
+	$(BIN)/pybabel update -i app/locale/messages.pot -d app/locale --no-fuzzy-matching
 
 # Re-pin after changing dependencies in pyproject.toml.
 lock:

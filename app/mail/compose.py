@@ -8,7 +8,7 @@ from app.clock import utcnow
 from app.config import Settings
 from app.mail.digest_lines import Line
 from app.mail.models import MailMessage
-from app.mail.render import ngettext, render
+from app.mail.render import plural, render
 from app.notifications import links
 
 
@@ -28,7 +28,7 @@ def digest_mail(
 ) -> EmailMessage:
     """The digest of `lines` for one person, with a one-click unsubscribe (RFC 8058)
     from whatever in it may be switched off."""
-    subject = ngettext(
+    subject = plural(
         message.language, "citygate: %(num)d reminder", "citygate: %(num)d reminders", len(lines)
     )
     optional = any(not line.mandatory for line in lines)

@@ -33,13 +33,6 @@ def render(template: str, language: str, **context: Any) -> tuple[str, str]:
     return text, html
 
 
-def gettext(language: str, message: str, **values: Any) -> str:
-    return (
-        translations(language).gettext(message) % values
-        if values
-        else (translations(language).gettext(message))
-    )
-
-
-def ngettext(language: str, singular: str, plural: str, count: int, **values: Any) -> str:
+def plural(language: str, singular: str, plural: str, count: int, **values: Any) -> str:
+    """`singular` or `plural` in `language`, for `count` (`%(num)d` in the text)."""
     return translations(language).ngettext(singular, plural, count) % {"num": count, **values}
