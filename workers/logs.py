@@ -48,7 +48,7 @@ def _setup_logging(loglevel: int | str | None = None, **_: Any) -> None:
 
 def _prerun(task_id: str, task: Any, args: Any = (), **_: Any) -> None:
     _started[task_id] = time.perf_counter()
-    task_log.info("task started", extra={"task": task.name, "task_id": task_id, "args": args})
+    task_log.info("task started", extra={"task": task.name, "task_id": task_id, "task_args": args})
 
 
 def _postrun(task_id: str, task: Any, args: Any = (), state: str | None = None, **_: Any) -> None:
@@ -59,7 +59,7 @@ def _postrun(task_id: str, task: Any, args: Any = (), state: str | None = None, 
         extra={
             "task": task.name,
             "task_id": task_id,
-            "args": args,
+            "task_args": args,
             "state": state,
             "seconds": seconds,
         },
