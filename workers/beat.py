@@ -26,7 +26,7 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-        self.leading = False
+        self.leading: bool | None = None  # not known before the first tick
 
     def tick(self, *args: Any, **kwargs: Any) -> float:
         seconds = get_settings().beat_lease_seconds
@@ -46,7 +46,7 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
         return min(interval, seconds / 3)
 
     def close(self) -> None:
-        if self.leading:
+        if self.leading is True:
             try:
                 with session_scope() as session:
                     lease.release(session, holder=self.holder)

@@ -35,7 +35,14 @@ def sweep(
             results[name] = counts
             logger.info(
                 "reminder rule swept",
-                extra={"rule": name, "seconds": seconds, **counts.__dict__},
+                extra={
+                    "rule": name,
+                    "seconds": seconds,
+                    "reminders_due": counts.due,
+                    "reminders_created": counts.created,
+                    "reminders_resolved": counts.resolved,
+                    "notices": counts.notices,
+                },
             )
     return results
 
