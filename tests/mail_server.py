@@ -25,6 +25,7 @@ class MailServer:
     host: str
     port: int
     accepted: list[EmailMessage] = field(default_factory=list)
+    raw: list[bytes] = field(default_factory=list)
     hold_when: Callable[[EmailMessage], bool] | None = None
     holding: threading.Event = field(default_factory=threading.Event)
     release: threading.Event = field(default_factory=threading.Event)
@@ -41,6 +42,7 @@ class MailServer:
                 return "451 client gone before the answer; not accepted"
         with self.lock:
             self.accepted.append(mail)
+            self.raw.append(envelope.content)
         return "250 OK"
 
     def message_ids(self) -> Counter[str]:

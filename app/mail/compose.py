@@ -1,5 +1,6 @@
 """Whole mails: headers, the text and HTML bodies, and the unsubscribe headers."""
 
+from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 
@@ -10,6 +11,11 @@ from app.mail.digest_lines import Line
 from app.mail.models import MailMessage
 from app.mail.render import plural, render
 from app.notifications import links
+
+
+# Headers up to RFC 5322's line limit stay as they are: a List-Unsubscribe address must
+# reach the mail program as written, not folded into an encoded word.
+HEADERS_WHOLE = policy.default.clone(max_line_length=998)
 
 
 def new_message_id(settings: Settings, token: str) -> str:
@@ -73,7 +79,7 @@ def single_mail(
 def _mail(
     message: MailMessage, subject: str, text: str, html: str, settings: Settings
 ) -> EmailMessage:
-    mail = EmailMessage()
+    mail = EmailMessage(policy=HEADERS_WHOLE)
     mail["From"] = settings.mail_from
     mail["To"] = message.to_address or ""
     mail["Subject"] = subject
