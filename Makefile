@@ -8,6 +8,8 @@ PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 # The PostgreSQL pass of the suite; override to point at another server.
 TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+# The Redis the PostgreSQL pass runs its workers on (each run under a queue of its own).
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
 .PHONY: install run migrate demo test test-sqlite test-postgres lint typecheck check-migrations lock clean bench messages
 
@@ -41,7 +43,8 @@ test-sqlite: $(STAMP)
 	$(BIN)/pytest
 
 test-postgres: $(STAMP)
-	CITYGATE_TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest
+	CITYGATE_TEST_DATABASE_URL=$(TEST_POSTGRES_URL) CITYGATE_TEST_REDIS_URL=$(TEST_REDIS_URL) \
+		$(BIN)/pytest
 
 check-migrations: $(STAMP)
 	rm -f var/migrations-check.db
