@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from celery import Celery
-from kombu import Connection
+from kombu.connection import Connection
 from kombu.transport import TRANSPORT_ALIASES
 from kombu.transport import sqlalchemy as sqla_transport
 from sqlalchemy.engine import make_url
@@ -104,7 +104,8 @@ def send(task_name: str, *args: Any) -> None:
 def reachable(timeout: float = 2.0) -> bool:
     """Whether the broker answers now."""
     try:
-        with Connection(get_settings().celery_broker_url, connect_timeout=timeout) as connection:
+        url = get_settings().celery_broker_url
+        with Connection(url, connect_timeout=timeout) as connection:  # type: ignore[no-untyped-call]
             connection.ensure_connection(max_retries=1, timeout=timeout)
             # Opening a channel is what really talks to a SQLite or Redis broker.
             channel = connection.default_channel

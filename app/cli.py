@@ -10,13 +10,13 @@ from sqlmodel import select
 from app import supervisor
 from app.audit.service import verify_trail
 from app.auth.principal import SYSTEM
+from app.clock import as_utc, utcnow
 from app.config import get_settings
 from app.db import session_scope
 from app.demo.loader import load_demo
 from app.demo.people import issue_demo_tokens
 from app.errors import AppError
 from app.lifecycle import get_registry
-from app.clock import as_utc, utcnow
 from app.models import metadata
 from app.outbox import kick
 from app.outbox import repository as outbox

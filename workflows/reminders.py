@@ -117,7 +117,7 @@ def _rule(
         escalate_to = _choice(where, "escalate_to", entry["escalate_to"], Audience, problems)
     for role in (audience, escalate_to):
         needed = _ONLY_FOR.get(role) if role is not None else None
-        if needed is not None and event is not None and event is not needed:
+        if role is not None and needed is not None and event is not None and event is not needed:
             problems.append(f"{where}: audience {role.value!r} only fits event {needed.value!r}")
     after = _duration(where, "after", entry.get("after"), problems, required=True)
     every = _duration(where, "every", entry.get("every"), problems)

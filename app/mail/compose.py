@@ -12,7 +12,6 @@ from app.mail.models import MailMessage
 from app.mail.render import plural, render
 from app.notifications import links
 
-
 # Headers up to RFC 5322's line limit stay as they are: a List-Unsubscribe address must
 # reach the mail program as written, not folded into an encoded word.
 HEADERS_WHOLE = policy.default.clone(max_line_length=998)

@@ -102,16 +102,15 @@ def _claim(session: Session, message_id: int, now: datetime, settings: Settings)
 def unsent(session: Session, *, settings: Settings, now: datetime | None = None) -> list[int]:
     """Mails waiting to go out: queued ones, and ones whose worker let its claim run out."""
     stale = (now or utcnow()) - timedelta(seconds=settings.mail_claim_seconds)
-    return list(
-        session.exec(
-            select(MailMessage.id)
-            .where(
-                or_(
-                    col(MailMessage.status) == MailStatus.QUEUED.value,
-                    (col(MailMessage.status) == MailStatus.SENDING.value)
-                    & (col(MailMessage.claimed_at) < stale),
-                )
+    found = session.exec(
+        select(MailMessage.id)
+        .where(
+            or_(
+                col(MailMessage.status) == MailStatus.QUEUED.value,
+                (col(MailMessage.status) == MailStatus.SENDING.value)
+                & (col(MailMessage.claimed_at) < stale),
             )
-            .order_by(col(MailMessage.id))
-        ).all()
-    )  # type: ignore[arg-type]
+        )
+        .order_by(col(MailMessage.id))
+    ).all()
+    return [message_id for message_id in found if message_id is not None]

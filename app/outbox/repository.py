@@ -65,4 +65,4 @@ def mark_unpublished(
     if since:
         statement = statement.where(col(OutboxEvent.occurred_at) >= since)
     statement = statement.where(col(OutboxEvent.published_at).is_not(None))
-    return int(session.exec(statement).rowcount)  # type: ignore[call-overload]
+    return int(session.exec(statement).rowcount)

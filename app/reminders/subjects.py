@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, or_
-from sqlmodel import Session, col, select
+from sqlalchemy import Select, and_, or_, select
+from sqlmodel import Session, col
 
 from app.clock import as_utc
 from app.gates.models import GateCondition, GateReview, ReviewStatus
@@ -59,7 +59,7 @@ def due_subjects(
             subject_id=row[2],
             base_at=base(row),
         )
-        for row in session.exec(query).all()
+        for row in session.connection().execute(query).all()
     ]
 
 
@@ -77,12 +77,14 @@ def _day_of(value: date) -> datetime:
 
 
 # A subject query, the subject type it finds, and how to read the moment from its row.
-Query = tuple[Select[Any], str, Callable[[Any], datetime]]
+Query = tuple[Select[*tuple[Any, ...]], str, Callable[[Any], datetime]]
 
 
 def _vote_owed(cutoff: datetime) -> Query:
     query = (
-        select(Project.id, Project.city_id, GateReview.id, GateReview.submitted_at)
+        select(
+            col(Project.id), col(Project.city_id), col(GateReview.id), col(GateReview.submitted_at)
+        )
         .join(Project, col(Project.id) == col(GateReview.project_id))
         .where(col(GateReview.status) == ReviewStatus.OPEN.value)
         .where(col(GateReview.submitted_at) <= cutoff)
@@ -92,7 +94,7 @@ def _vote_owed(cutoff: datetime) -> Query:
 
 def _stage_overdue(cutoff: datetime) -> Query:
     query = (
-        select(Project.id, Project.city_id, Project.id, Project.norm_due_at)
+        select(col(Project.id), col(Project.city_id), col(Project.id), col(Project.norm_due_at))
         .where(col(Project.norm_due_at) <= cutoff)
         .where(col(Project.clock_paused_at).is_(None))
     )
@@ -100,16 +102,22 @@ def _stage_overdue(cutoff: datetime) -> Query:
 
 
 def _no_update(cutoff: datetime) -> Query:
-    query = select(Project.id, Project.city_id, Project.id, Project.updated_at).where(
-        col(Project.updated_at) <= cutoff
-    )
+    query = select(
+        col(Project.id), col(Project.city_id), col(Project.id), col(Project.updated_at)
+    ).where(col(Project.updated_at) <= cutoff)
     return query, "project", _moment
 
 
 def _kpi_measurement_due(cutoff: datetime) -> Query:
     # Never measured: the clock runs from when the KPI was defined.
     query = (
-        select(Project.id, Project.city_id, Kpi.id, Kpi.last_measured_on, Kpi.created_at)
+        select(
+            col(Project.id),
+            col(Project.city_id),
+            col(Kpi.id),
+            col(Kpi.last_measured_on),
+            col(Kpi.created_at),
+        )
         .join(Project, col(Project.id) == col(Kpi.project_id))
         .where(
             or_(
@@ -127,7 +135,9 @@ def _kpi_base(row: Any) -> datetime:
 
 def _condition_overdue(cutoff: datetime) -> Query:
     query = (
-        select(Project.id, Project.city_id, GateCondition.id, GateCondition.due_on)
+        select(
+            col(Project.id), col(Project.city_id), col(GateCondition.id), col(GateCondition.due_on)
+        )
         .join(Project, col(Project.id) == col(GateCondition.project_id))
         .where(col(GateCondition.met_at).is_(None))
         .where(col(GateCondition.due_on) < cutoff.date())
@@ -137,7 +147,9 @@ def _condition_overdue(cutoff: datetime) -> Query:
 
 def _dpia_review_due(cutoff: datetime) -> Query:
     query = (
-        select(Project.id, Project.city_id, DpiaRecord.id, DpiaRecord.review_due)
+        select(
+            col(Project.id), col(Project.city_id), col(DpiaRecord.id), col(DpiaRecord.review_due)
+        )
         .join(Project, col(Project.id) == col(DpiaRecord.project_id))
         .where(col(DpiaRecord.signed_off_at).is_not(None))
         .where(col(DpiaRecord.review_due) < cutoff.date())

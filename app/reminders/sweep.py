@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, bindparam, update
-from sqlmodel import Session, SQLModel, col, select
+from sqlalchemy import Table, bindparam, select, update
+from sqlmodel import Session, SQLModel, col
 
 from app.clock import as_utc
 from app.outbox.writer import emit
@@ -131,8 +131,8 @@ def _reconcile(
 ) -> None:
     """Add the reminders `wanted` that are not open yet; resolve open ones not wanted."""
     query = select(
-        Reminder.id, Reminder.subject_type, Reminder.subject_id, Reminder.person_id,
-        Reminder.base_at,
+        col(Reminder.id), col(Reminder.subject_type), col(Reminder.subject_id),
+        col(Reminder.person_id), col(Reminder.base_at),
     ).where(
         col(Reminder.rule) == rule_name,
         col(Reminder.resolved_at).is_(None),
@@ -142,7 +142,7 @@ def _reconcile(
         query = query.where(col(Reminder.project_id) == project_id)
     open_now: dict[Key, int] = {
         (row[1], row[2], row[3] or 0, escalation, as_utc(row[4])): row[0] or 0
-        for row in session.exec(query).all()
+        for row in session.connection().execute(query).all()
     }
     new = [
         _row(rule_name, rule, key, subject, now)
@@ -195,7 +195,12 @@ def _mark_escalated(
     if not late:
         return
     subjects = {(s.subject_type, s.subject_id, s.base_at) for s in late}
-    query = select(Reminder.id, Reminder.subject_type, Reminder.subject_id, Reminder.base_at).where(
+    query = select(
+        col(Reminder.id),
+        col(Reminder.subject_type),
+        col(Reminder.subject_id),
+        col(Reminder.base_at),
+    ).where(
         col(Reminder.rule) == rule_name,
         col(Reminder.resolved_at).is_(None),
         col(Reminder.escalation).is_(False),
@@ -205,7 +210,7 @@ def _mark_escalated(
         query = query.where(col(Reminder.project_id) == project_id)
     ids = [
         row[0] or 0
-        for row in session.exec(query).all()
+        for row in session.connection().execute(query).all()
         if (row[1], row[2], as_utc(row[3])) in subjects
     ]
     table = _table("reminder")
@@ -219,7 +224,9 @@ def _notify(
     session: Session, rule_name: str, rule: ReminderRule, now: datetime, project_id: int | None
 ) -> int:
     """One mail item for each reminder whose next notice has come; returns how many."""
-    query = select(Reminder.id, Reminder.person_id, Reminder.notices, Reminder.due_since).where(
+    query = select(
+        col(Reminder.id), col(Reminder.person_id), col(Reminder.notices), col(Reminder.due_since)
+    ).where(
         col(Reminder.rule) == rule_name,
         col(Reminder.resolved_at).is_(None),
         col(Reminder.next_notice_at) <= now,
@@ -229,7 +236,7 @@ def _notify(
         query = query.where(col(Reminder.project_id) == project_id)
     items: list[dict[str, Any]] = []
     moved: list[dict[str, Any]] = []
-    for reminder_id, person_id, notices, due_since in session.exec(query).all():
+    for reminder_id, person_id, notices, due_since in session.connection().execute(query).all():
         occurrence = notices + 1
         items.append(
             {

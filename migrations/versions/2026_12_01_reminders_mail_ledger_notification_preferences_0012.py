@@ -182,7 +182,6 @@ def upgrade() -> None:
         )
 
 
-
 def downgrade() -> None:
     # Plain DROP COLUMN (SQLite 3.35 and later): a batch rebuild reflects the tables these
     # refer to, and SQLite cannot reflect the project table's expression index.

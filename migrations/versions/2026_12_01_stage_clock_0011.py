@@ -62,7 +62,9 @@ def _start_clocks() -> None:
         )
     if updates:
         connection.execute(
-            sa.text("UPDATE project SET norm_due_at = :due, clock_paused_at = :paused WHERE id = :id"),
+            sa.text(
+                "UPDATE project SET norm_due_at = :due, clock_paused_at = :paused WHERE id = :id"
+            ),
             updates,
         )
 

@@ -70,7 +70,7 @@ class TestDigests:
         assert to[lead.email]["List-Unsubscribe"].startswith(
             "<http://127.0.0.1:8000/api/v1/opt-outs?token=v1."
         )
-        raw = next(r for r in mail_server.raw if lead.email.encode() in r)
+        raw = next(r for r in mail_server.raw if str(lead.email).encode() in r)
         assert b"\nList-Unsubscribe: <http://127.0.0.1:8000/api/v1/opt-outs?token=v1." in raw
         skipped = session.exec(
             select(MailItem).where(

@@ -12,12 +12,12 @@ import subprocess
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from celery import Celery
-from kombu import Connection
+from kombu.connection import Connection
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
@@ -55,7 +55,7 @@ def publisher(broker_url: str, queue: str) -> Callable[[OutboxEvent], None]:
     CELERY_BROKER_URL from the environment over any configuration)."""
     client = Celery("relay-test", set_as_current=False)
     client.conf.update(task_default_queue=queue)
-    connection = Connection(broker_url, connect_timeout=1)
+    connection = Connection(broker_url, connect_timeout=1)  # type: ignore[no-untyped-call]
 
     def publish(event: OutboxEvent) -> None:
         client.send_task("outbox.deliver", args=[event.id], retry=False, connection=connection)
@@ -64,14 +64,14 @@ def publisher(broker_url: str, queue: str) -> Callable[[OutboxEvent], None]:
 
 
 @pytest.fixture
-def own_redis(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[bytes] | None]]:
-    """A Redis server of this test's own on a free port, to stop and start at will."""
+def own_redis() -> str:
+    """The address of a Redis server of this test's own, not started yet (a free port)."""
     binary = shutil.which("redis-server")
     assert binary, "redis-server is installed with the suite's services (.ci/run)"
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    yield f"redis://127.0.0.1:{port}/0", None
+    return f"redis://127.0.0.1:{port}/0"
 
 
 def start_redis(url: str, directory: Path) -> subprocess.Popen[bytes]:
@@ -96,12 +96,12 @@ def _answers(port: int) -> bool:
 def test_events_committed_while_the_broker_is_down_go_out_once_it_is_back(
     database_url: str,
     background: Background,  # noqa: F811
-    own_redis: tuple[str, None],
+    own_redis: str,
     tmp_path: Path,
 ) -> None:
     if not on_redis(database_url):
         pytest.skip("runs once, in the PostgreSQL pass, on Redis")
-    url, _ = own_redis
+    url = own_redis
     publish = publisher(url, background.queue)
     with background.session() as session:
         ids = emit_committed(session, EVENTS)  # the kick goes nowhere: nothing listens yet
