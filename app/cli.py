@@ -2,7 +2,7 @@
 
 import argparse
 import sys
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 
 from pydantic import ValidationError
 from sqlmodel import select
@@ -124,9 +124,7 @@ def _outbox(args: argparse.Namespace) -> int:
                 session,
                 ids=args.republish,
                 event_type=args.republish_type,
-                since=datetime.combine(since, time(), tzinfo=as_utc(utcnow()).tzinfo)
-                if since
-                else None,
+                since=datetime.combine(since, time(), tzinfo=UTC) if since else None,
             )
             session.commit()
             kicked = kick.kick_relay()
