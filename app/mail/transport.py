@@ -10,6 +10,7 @@ import smtplib
 import ssl
 import tempfile
 from email.message import EmailMessage
+from email.utils import parseaddr
 from pathlib import Path
 
 from app.config import Settings
@@ -41,9 +42,13 @@ def _connect(settings: Settings) -> smtplib.SMTP:
         settings.smtp_port,
         settings.smtp_timeout_seconds,
     )
+    # Named here: left out, smtplib looks its own name up in the DNS on every connection,
+    # which takes seconds on a host whose resolver does not know it.
+    local = parseaddr(settings.mail_from)[1].rpartition("@")[2] or "localhost"
     if settings.smtp_ssl:
-        return smtplib.SMTP_SSL(host, port, timeout=timeout, context=ssl.create_default_context())
-    smtp = smtplib.SMTP(host, port, timeout=timeout)
+        context = ssl.create_default_context()
+        return smtplib.SMTP_SSL(host, port, local_hostname=local, timeout=timeout, context=context)
+    smtp = smtplib.SMTP(host, port, local_hostname=local, timeout=timeout)
     if settings.smtp_starttls:
         smtp.starttls(context=ssl.create_default_context())
     return smtp

@@ -15,22 +15,39 @@ from sqlmodel import Session
 from app.outbox import repository
 from app.outbox.models import EventReceipt, OutboxEvent
 from app.reminders import service as reminders
+from app.reminders.audiences import People, reachable_people
 from workflows.engine import WorkflowRegistry
+from workflows.reminders import ReminderEvent
 
 logger = logging.getLogger(__name__)
 
 # A consumer does its work in the caller's transaction and says how many mail notices
 # it made (so the caller can make digests for people who want them at once).
-Handler = Callable[[Session, OutboxEvent, WorkflowRegistry], int]
+Handler = Callable[[Session, OutboxEvent, WorkflowRegistry, People], int]
 
 
-def _refresh_reminders(session: Session, event: OutboxEvent, registry: WorkflowRegistry) -> int:
+# The reminder kinds each event can start or end; the sweeps catch everything else.
+AFFECTS: dict[str, frozenset[ReminderEvent]] = {
+    "project.stage.changed": frozenset(ReminderEvent),
+    "gate.review.opened": frozenset({ReminderEvent.VOTE_OWED}),
+    "gate.vote.cast": frozenset({ReminderEvent.VOTE_OWED}),
+    "gate.decision.taken": frozenset({ReminderEvent.VOTE_OWED}),
+    "gate.condition.closed": frozenset({ReminderEvent.CONDITION_OVERDUE}),
+    "privacy.dpia.signed_off": frozenset({ReminderEvent.DPIA_REVIEW_DUE}),
+    "kpi.measurement.recorded": frozenset({ReminderEvent.KPI_MEASUREMENT_DUE}),
+}
+
+
+def _refresh_reminders(
+    session: Session, event: OutboxEvent, registry: WorkflowRegistry, people: People
+) -> int:
     """Reminders of the project the event is about, at once rather than at the next sweep:
     a review opened reminds its voters, a vote cast or a condition met ends a reminder."""
     project_id = event.payload.get("project_id")
-    if not isinstance(project_id, int):
+    kinds = AFFECTS.get(event.event_type)
+    if not isinstance(project_id, int) or not kinds:
         return 0
-    return reminders.refresh_project(session, registry=registry, project_id=project_id)
+    return reminders.refresh_project(session, registry=registry, project_id=project_id, kinds=kinds)
 
 
 CONSUMERS: dict[str, Handler] = {"reminders": _refresh_reminders}
@@ -43,8 +60,24 @@ class Consumed:
     notices: int = 0
 
 
-def consume(session: Session, *, event_id: int, registry: WorkflowRegistry) -> Consumed:
-    """Hand the event to every consumer that has not handled it yet."""
+def consume_all(
+    session: Session, *, event_ids: list[int], registry: WorkflowRegistry
+) -> list[Consumed]:
+    """Hand each event, in turn, to the consumers that have not handled it yet."""
+    people = reachable_people(session)
+    session.commit()
+    return [
+        consume(session, event_id=event_id, registry=registry, people=people)
+        for event_id in event_ids
+    ]
+
+
+def consume(
+    session: Session, *, event_id: int, registry: WorkflowRegistry, people: People | None = None
+) -> Consumed:
+    """Hand the event to every consumer that has not handled it yet; each consumer's
+    work and its receipt commit together."""
+    people = people if people is not None else reachable_people(session)
     event = session.get(OutboxEvent, event_id)
     consumed = Consumed()
     if event is None:
@@ -56,7 +89,7 @@ def consume(session: Session, *, event_id: int, registry: WorkflowRegistry) -> C
         try:
             session.add(EventReceipt(event_id=event_id, consumer=name))
             session.flush()
-            notices = handler(session, event, registry)
+            notices = handler(session, event, registry, people)
             session.commit()
         except IntegrityError:
             session.rollback()

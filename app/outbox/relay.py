@@ -18,31 +18,32 @@ BATCH = 100
 
 logger = logging.getLogger(__name__)
 
-Publish = Callable[[OutboxEvent], None]
+# Hands one claimed batch of events to the broker, or raises.
+Publish = Callable[[list[OutboxEvent]], None]
 
 
 def relay(session: Session, *, publish: Publish, batch: int = BATCH) -> int:
-    """Publish unpublished events until none are left; returns how many were published.
-    A broker error stops the run after marking what was published before it."""
+    """Publish unpublished events until none are left, a batch at a time; returns how
+    many were published. A broker error stops the run and leaves its batch unpublished."""
     total = 0
     while True:
         events = repository.claim_unpublished(session, limit=batch)
         if not events:
             return total
-        published: list[int] = []
         try:
-            for event in events:
-                publish(event)
-                event.published_at = utcnow()
-                session.add(event)
-                published.append(event.id or 0)
-        finally:
-            session.commit()
-            total += len(published)
-            if published:
-                logger.info(
-                    "events relayed",
-                    extra={"event_ids": published, "count": len(published)},
-                )
+            publish(events)
+        except Exception:
+            session.rollback()  # the rows stay unpublished, their locks released
+            raise
+        now = utcnow()
+        for event in events:
+            event.published_at = now
+            session.add(event)
+        session.commit()
+        total += len(events)
+        logger.info(
+            "events relayed",
+            extra={"event_ids": [e.id for e in events], "count": len(events)},
+        )
         if len(events) < batch:
             return total

@@ -2,6 +2,7 @@
 
 import logging
 import time
+from collections.abc import Collection
 from datetime import datetime
 
 from sqlmodel import Session, col, select
@@ -9,10 +10,11 @@ from sqlmodel import Session, col, select
 from app.clock import utcnow
 from app.people.models import Person
 from app.projects.models import Project
-from app.reminders.audiences import reachable_people
+from app.reminders.audiences import People, reachable_people
 from app.reminders.models import Reminder, SweepRun
 from app.reminders.sweep import SweepCounts, rule_key, sweep_rule
 from workflows.engine import WorkflowRegistry
+from workflows.reminders import ReminderEvent
 
 logger = logging.getLogger(__name__)
 
@@ -48,17 +50,23 @@ def sweep(
 
 
 def refresh_project(
-    session: Session, *, registry: WorkflowRegistry, project_id: int, now: datetime | None = None
+    session: Session,
+    *,
+    registry: WorkflowRegistry,
+    project_id: int,
+    kinds: Collection[ReminderEvent] = frozenset(ReminderEvent),
+    now: datetime | None = None,
+    people: People | None = None,
 ) -> int:
-    """Bring one project's reminders up to date at once (after an event about it);
-    returns the notices made. Joins the caller's transaction."""
+    """Bring one project's reminders of `kinds` up to date at once (after an event about
+    it); returns the notices made. Joins the caller's transaction."""
     project = session.get(Project, project_id)
     if project is None:
         return 0
     workflow = registry.engine(project.workflow_name, project.workflow_version).workflow
-    people = reachable_people(session)
+    people = people if people is not None else reachable_people(session)
     notices = 0
-    for rule in workflow.reminders:
+    for rule in (r for r in workflow.reminders if r.event in kinds):
         counts = sweep_rule(
             session,
             workflow=workflow,

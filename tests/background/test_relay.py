@@ -50,15 +50,16 @@ def emit_committed(session: Session, count: int) -> list[int]:
     return [event.id or 0 for event in events]
 
 
-def publisher(broker_url: str, queue: str) -> Callable[[OutboxEvent], None]:
+def publisher(broker_url: str, queue: str) -> Callable[[list[OutboxEvent]], None]:
     """Publish as the relay task does, to `broker_url` (named here: Celery would take
     CELERY_BROKER_URL from the environment over any configuration)."""
     client = Celery("relay-test", set_as_current=False)
     client.conf.update(task_default_queue=queue)
     connection = Connection(broker_url, connect_timeout=1)  # type: ignore[no-untyped-call]
 
-    def publish(event: OutboxEvent) -> None:
-        client.send_task("outbox.deliver", args=[event.id], retry=False, connection=connection)
+    def publish(events: list[OutboxEvent]) -> None:
+        ids = [event.id for event in events]
+        client.send_task("outbox.deliver", args=[ids], retry=False, connection=connection)
 
     return publish
 
@@ -130,7 +131,7 @@ def test_a_rolled_back_change_publishes_nothing(background: Background) -> None:
     published: list[int] = []
     with background.session() as session:
         emit_committed(session, 1)
-        assert relay(session, publish=lambda e: published.append(e.id or 0)) == 1
+        assert relay(session, publish=lambda batch: published.extend(e.id or 0 for e in batch)) == 1
         emit(
             session,
             event_type="gate.condition.closed",
@@ -142,7 +143,7 @@ def test_a_rolled_back_change_publishes_nothing(background: Background) -> None:
         session.flush()
         session.rollback()
 
-        assert relay(session, publish=lambda e: published.append(e.id or 0)) == 0
+        assert relay(session, publish=lambda batch: published.extend(e.id or 0 for e in batch)) == 0
         count = session.exec(select(func.count()).select_from(OutboxEvent)).one()
     assert count == 1
     assert len(published) == 1
@@ -162,11 +163,11 @@ def test_two_relays_on_postgresql_publish_each_row_once(
     def run() -> None:
         send = publisher(background.broker_url, background.queue)  # a connection per relay
 
-        def publish(event: OutboxEvent) -> None:
-            send(event)
+        def publish(events: list[OutboxEvent]) -> None:
+            send(events)
             with lock:
-                published[event.id or 0] += 1
-            time.sleep(0.001)  # hold the batch's row locks a while, so the relays overlap
+                published.update(event.id or 0 for event in events)
+            time.sleep(0.02)  # hold the batch's row locks a while, so the relays overlap
 
         with background.session() as session:
             relay(session, publish=publish, batch=25)

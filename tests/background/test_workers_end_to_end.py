@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlmodel import select
 
 from app.api import API_PREFIX
 from app.main import create_app
+from app.outbox.models import OutboxEvent
 from app.people.models import Role
 from tests.background.factories import person
 from tests.background.harness import Background, background, wait_for  # noqa: F401
@@ -34,6 +36,14 @@ def workflows_reminding_at_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     (directory / "default-v1.toml").write_text(source.replace(*VOTES_AT_ONCE, 1))
     monkeypatch.setenv("WORKFLOWS_DIR", str(directory))
     return directory
+
+
+def opened_events(background: Background) -> list[int]:  # noqa: F811
+    with background.session() as session:
+        found = session.exec(
+            select(OutboxEvent.id).where(OutboxEvent.event_type == "gate.review.opened")
+        )
+        return [event_id for event_id in found if event_id is not None]
 
 
 @pytest.fixture
@@ -87,5 +97,13 @@ def test_a_review_opened_reminds_each_member_once_in_their_language(
         else:
             assert mail["Subject"] == "citygate: 1 reminder"
             assert "Cast your vote" in text
-    assert worker.finished("outbox.deliver") >= 1
+    # Every task run is a JSON log line with what it was handed: here the events' ids.
+    delivered = [
+        event_id
+        for line in worker.lines()
+        if line.get("message") == "task finished" and line.get("task") == "outbox.deliver"
+        for event_id in line["task_args"][0]
+    ]
+    (opened,) = opened_events(background)
+    assert opened in delivered
     assert took < 30

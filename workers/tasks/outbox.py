@@ -22,9 +22,10 @@ def relay() -> int:
         return outbox_relay.relay(session, publish=publish)
 
 
-def publish(event: OutboxEvent) -> None:
+def publish(events: list[OutboxEvent]) -> None:
+    # One task per claimed batch: a worker handles its events in turn with one session.
     # No retry here: a broker that is down fails the relay at once, and the rows wait.
-    deliver.apply_async(args=[event.id], retry=False)
+    deliver.apply_async(args=[[event.id for event in events]], retry=False)
 
 
 @celery_app.task(
@@ -36,10 +37,11 @@ def publish(event: OutboxEvent) -> None:
     max_retries=8,
     **IDEMPOTENT,
 )
-def deliver(event_id: int) -> list[str]:
-    """Hand one event to the consumers that have not handled it."""
+def deliver(event_ids: list[int]) -> int:
+    """Hand each event to the consumers that have not handled it; returns how many
+    consumers acted."""
     with session_scope() as session:
-        consumed = consumers.consume(session, event_id=event_id, registry=get_registry())
-    if consumed.notices:
+        consumed = consumers.consume_all(session, event_ids=event_ids, registry=get_registry())
+    if any(c.notices for c in consumed):
         queue_digests.delay()
-    return consumed.consumers
+    return sum(len(c.consumers) for c in consumed)
