@@ -29,12 +29,21 @@ def digest_mail(
     name: str,
     pseudonym: str,
     lines: list[Line],
+    total: int,
     settings: Settings,
 ) -> EmailMessage:
-    """The digest of `lines` for one person, with a one-click unsubscribe (RFC 8058)
-    from whatever in it may be switched off."""
+    """The digest of `lines` (of `total` reminders) for one person, with a one-click
+    unsubscribe (RFC 8058) from whatever in it may be switched off."""
     subject = plural(
-        message.language, "citygate: %(num)d reminder", "citygate: %(num)d reminders", len(lines)
+        message.language, "citygate: %(num)d reminder", "citygate: %(num)d reminders", total
+    )
+    rest = total - len(lines)
+    more = (
+        plural(
+            message.language, "… and %(num)d more reminder.", "… and %(num)d more reminders.", rest
+        )
+        if rest > 0
+        else ""
     )
     optional = any(not line.mandatory for line in lines)
     text, html = render(
@@ -43,6 +52,7 @@ def digest_mail(
         subject=subject,
         name=name,
         lines=lines,
+        more=more,
         preferences_url=f"{settings.public_base_url}{API_PREFIX}/people/me/notifications",
         unsubscribe=optional,
     )

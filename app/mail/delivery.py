@@ -17,7 +17,7 @@ from app.clock import utcnow
 from app.config import Settings
 from app.mail import transport
 from app.mail.compose import digest_mail
-from app.mail.digest_lines import lines_of
+from app.mail.digest_lines import MOST_LINES, lines_of
 from app.mail.models import MailItem, MailMessage, MailStatus
 from app.people.models import Person
 from app.reminders.models import Reminder
@@ -43,18 +43,28 @@ def send_queued(
         session.add(message)
         session.commit()
         return False
-    reminders = list(
+    in_mail = (
+        select(Reminder)
+        .join(MailItem, col(MailItem.reminder_id) == col(Reminder.id))
+        .where(col(MailItem.message_id) == message_id)
+    )
+    reminder_ids = list(
         session.exec(
-            select(Reminder)
+            select(Reminder.id)
             .join(MailItem, col(MailItem.reminder_id) == col(Reminder.id))
             .where(col(MailItem.message_id) == message_id)
-        )
+        ).all()
     )
+    # The oldest are listed, the rest counted (a digest is read, not searched).
+    shown = session.exec(
+        in_mail.order_by(col(Reminder.due_since), col(Reminder.id)).limit(MOST_LINES)
+    ).all()
     mail = digest_mail(
         message,
         name=person.name or "",
         pseudonym=person.pseudonym,
-        lines=lines_of(session, reminders, message.language, settings),
+        lines=lines_of(session, shown, message.language, settings),
+        total=len(reminder_ids),
         settings=settings,
     )
     try:
@@ -72,7 +82,7 @@ def send_queued(
     session.commit()
     logger.info(
         "mail sent",
-        extra={"mail_id": message_id, "reminder_ids": [r.id for r in reminders]},
+        extra={"mail_id": message_id, "reminder_ids": reminder_ids},
     )
     return True
 

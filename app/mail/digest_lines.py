@@ -65,14 +65,19 @@ class Line:
     reminder_id: int
 
 
+# A digest lists this many reminders, the oldest first, and counts the rest.
+MOST_LINES = 50
+
+
 def lines_of(
     session: Session, reminders: Sequence[Reminder], language: str, settings: Settings
 ) -> list[Line]:
-    """One line per reminder, oldest first, with the names it needs read in one go."""
-    names = _Names(session, reminders)
+    """One line per reminder (the oldest MOST_LINES), with the names they need read in one go."""
+    shown = sorted(reminders, key=lambda r: (as_utc(r.due_since), r.id or 0))[:MOST_LINES]
+    names = _Names(session, shown)
     translate = translations(language).gettext
     lines = []
-    for reminder in sorted(reminders, key=lambda r: (as_utc(r.due_since), r.id or 0)):
+    for reminder in shown:
         sentence = SENTENCES[ReminderEvent(reminder.event)][1 if reminder.escalation else 0]
         text = translate(sentence) % names.values_for(reminder)
         lines.append(
