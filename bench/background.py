@@ -60,7 +60,7 @@ def floor_figures(events: int) -> dict[str, Any]:
             app.send_task("floor.noop", queue=queue)
         _wait(lambda: int(client.get(counter) or 0) >= events, 120)
         seconds = time.perf_counter() - started
-    client.delete(counter, queue, f"_kombu.binding.{queue}")
+    client.delete(counter, queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
     return {"events": events, "seconds": round(seconds, 2), "per_second": round(events / seconds)}
 
 
@@ -106,7 +106,7 @@ def relay_figures(engine: Engine, url: str, events: int, *, embedded: bool) -> d
         seconds = time.perf_counter() - started
     if not embedded:
         client = redis.Redis.from_url(REDIS)
-        client.delete(queue, f"_kombu.binding.{queue}")
+        client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
     return {
         "events": events,
         "commit_seconds": round(committed, 2),

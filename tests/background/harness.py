@@ -172,8 +172,22 @@ def background(
         _forget_settings()
         if redis_broker:
             client = redis.Redis.from_url(REDIS_URL)
-            client.delete(queue, f"_kombu.binding.{queue}")
+            client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
+            _forget_unacked(client, queue)
             client.close()
+
+
+def _forget_unacked(client: redis.Redis, queue: str) -> None:
+    """Drop what a killed worker of this run left unacknowledged: only this run's queue's
+    entries of Redis's shared `unacked` hash, so no later worker restores them."""
+    for tag, entry in client.hscan_iter("unacked"):
+        try:
+            routing_key = json.loads(entry)[2]
+        except (ValueError, IndexError, TypeError):
+            continue
+        if routing_key == queue:
+            client.hdel("unacked", tag)
+            client.zrem("unacked_index", tag)
 
 
 def _forget_settings() -> None:
