@@ -8,8 +8,10 @@ PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 # The PostgreSQL pass of the suite; override to point at another server.
 TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+# The Redis the PostgreSQL pass runs its workers on (each run under a queue of its own).
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: install run migrate demo demo-reset test test-sqlite test-postgres lint typecheck check-migrations lock clean bench
+.PHONY: install run migrate demo demo-reset test test-sqlite test-postgres lint typecheck check-migrations lock clean bench messages
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -26,13 +28,17 @@ migrate: $(STAMP)
 demo: migrate
 	$(BIN)/citygate load-demo
 
-# The demo database and its audit checkpoints, emptied and loaded afresh (.venv stays).
+# The demo database, its broker, mail and audit checkpoints, emptied and loaded afresh
+# (.venv stays).
 demo-reset: $(STAMP)
 	rm -f var/citygate.db var/citygate.db-wal var/citygate.db-shm var/audit-checkpoints.jsonl
+	rm -f var/broker.db var/broker.db-wal var/broker.db-shm
+	rm -rf var/mail
 	$(MAKE) demo
 
+# The API, one Celery worker and beat; Ctrl-C stops all three.
 run: demo
-	$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT)
+	$(BIN)/citygate run --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -45,7 +51,8 @@ test-sqlite: $(STAMP)
 	$(BIN)/pytest
 
 test-postgres: $(STAMP)
-	CITYGATE_TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest
+	CITYGATE_TEST_DATABASE_URL=$(TEST_POSTGRES_URL) CITYGATE_TEST_REDIS_URL=$(TEST_REDIS_URL) \
+		$(BIN)/pytest
 
 check-migrations: $(STAMP)
 	rm -f var/migrations-check.db
@@ -59,6 +66,12 @@ BENCH_ARGS ?=
 bench: $(STAMP)
 	command -v wrk >/dev/null || apt-get install -y wrk
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# Translatable text of mails (and pages) into app/locale/messages.pot and each catalogue.
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k plural:2,3 --no-location --omit-header \
+		-o app/locale/messages.pot .
+	$(BIN)/pybabel update -i app/locale/messages.pot -d app/locale --no-fuzzy-matching
 
 # Re-pin after changing dependencies in pyproject.toml.
 lock:

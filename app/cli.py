@@ -6,6 +6,7 @@ import json
 import secrets
 import sys
 from dataclasses import asdict
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
@@ -13,8 +14,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pydantic import ValidationError
 from sqlmodel import select
 
+from app import supervisor
 from app.audit.service import take_checkpoint, verify_trail
 from app.auth.principal import SYSTEM
+from app.clock import as_utc, utcnow
 from app.config import get_settings
 from app.db import session_scope
 from app.demo.loader import load_demo
@@ -23,6 +26,8 @@ from app.errors import AppError
 from app.idempotency import store as idempotency
 from app.lifecycle import get_registry
 from app.models import metadata
+from app.outbox import kick
+from app.outbox import repository as outbox
 from app.people import service as people
 from app.people.models import Role
 from app.people.schemas import PersonCreate, TokenCreate
@@ -140,6 +145,36 @@ def _check_workflows(_: argparse.Namespace) -> int:
     return 0
 
 
+def _run(args: argparse.Namespace) -> int:
+    return supervisor.run(args.host, args.port)
+
+
+def _outbox(args: argparse.Namespace) -> int:
+    with session_scope() as session:
+        if args.republish or args.republish_type or args.republish_since:
+            since = args.republish_since
+            count = outbox.mark_unpublished(
+                session,
+                ids=args.republish,
+                event_type=args.republish_type,
+                since=datetime.combine(since, time(), tzinfo=UTC) if since else None,
+            )
+            session.commit()
+            kicked = kick.kick_relay()
+            relayed = "relaying now" if kicked else "the relay sweep publishes them"
+            print(f"Marked {count} event(s) to be published again; {relayed}.")
+        backlog = outbox.backlog(session)
+    if backlog.pending == 0:
+        print("Outbox: every event is published.")
+        return 0
+    oldest = backlog.oldest_pending_at
+    age = (utcnow() - as_utc(oldest)).total_seconds() if oldest else 0
+    print(f"Outbox: {backlog.pending} event(s) waiting, the oldest for {age:.0f} s.")
+    for event_type, count in backlog.by_type.items():
+        print(f"  {event_type:<28} {count}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     assert metadata.tables, "every table is registered through app.models"
     parser = argparse.ArgumentParser(prog="citygate", description=__doc__)
@@ -185,6 +220,24 @@ def main(argv: list[str] | None = None) -> int:
     recount.set_defaults(run=_recount)
     check = commands.add_parser("check-workflows", help="validate the published workflow files")
     check.set_defaults(run=_check_workflows)
+    serve = commands.add_parser(
+        "run", help="the API, a Celery worker and beat together; Ctrl-C stops all three"
+    )
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(run=_run)
+    relay = commands.add_parser(
+        "outbox", help="show the events waiting to be published, or publish events again"
+    )
+    relay.add_argument(
+        "--republish", type=int, action="append", metavar="ID", help="an event id (repeatable)"
+    )
+    relay.add_argument("--republish-type", metavar="TYPE", help="every event of this type")
+    relay.add_argument(
+        "--republish-since", type=date.fromisoformat, metavar="YYYY-MM-DD",
+        help="every event since this day (with --republish-type: of that type)",
+    )  # fmt: skip
+    relay.set_defaults(run=_outbox)
     args = parser.parse_args(argv)
     result: int = args.run(args)
     return result

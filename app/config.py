@@ -14,6 +14,9 @@ from workflows.engine import DEFINITIONS_DIR
 # Published in this repository, so good for the demo only: refused anywhere else.
 DEMO_AUDIT_KEY = "demo-audit-key-published-in-the-source-never-use-it"
 DEMO_CHECKPOINT_KEY = "sJLLZ0ECLxCmX1fSP2q-FaUkhv44iRVe_sph9KZyBs8="
+# The secret a fresh checkout ships with: fine for the demo, refused anywhere else.
+PLACEHOLDER_SECRET = "change-me-demo-only-secret"
+MIN_SECRET_LENGTH = 32
 
 
 class Settings(BaseSettings):
@@ -26,7 +29,6 @@ class Settings(BaseSettings):
     # Requests handled at once per worker; the rest wait their turn in the event loop.
     # Kept below the thread pool's 40 threads and within the connection pool (below).
     max_concurrent_requests: int = Field(default=30, ge=1, le=39)
-    redis_url: str = "redis://127.0.0.1:6379/0"
     workflows_dir: Path = DEFINITIONS_DIR
     default_workflow: str = "default"
     page_size_max: int = Field(default=100, ge=1, le=1000)
@@ -43,6 +45,45 @@ class Settings(BaseSettings):
     # Browser origins allowed to call the API; `*` suits an open API whose callers send
     # bearer tokens, not cookies. A comma-separated list narrows it.
     cors_allow_origins: Annotated[list[str], NoDecode] = ["*"]
+    # Signs one-click unsubscribe links (HMAC); a placeholder is refused outside the demo.
+    secret_key: SecretStr = SecretStr(PLACEHOLDER_SECRET)
+    # Where links in e-mails point: the address people reach this service at.
+    public_base_url: str = "http://127.0.0.1:8000"
+
+    # Background work (Celery). The embedded default needs no server: the broker is a
+    # SQLite file beside the data. Production names Redis: redis://host:6379/0.
+    celery_broker_url: str = "sqla+sqlite:///./var/broker.db"
+    celery_queue: str = Field(default="citygate", pattern=r"^[A-Za-z0-9_.:-]{1,80}$")
+    # Redis hands an unacknowledged task to another worker after this long; no task
+    # runs longer and no countdown is longer (retries back off to 10 minutes at most).
+    broker_visibility_timeout: int = Field(default=3600, ge=60)
+    # How often beat runs the sweeps that keep the outbox, reminders and mail complete.
+    outbox_sweep_seconds: float = Field(default=10, gt=0)
+    reminder_sweep_seconds: float = Field(default=30, gt=0)
+    mail_sweep_seconds: float = Field(default=60, gt=0)
+    # A beat holds the scheduling lease this long; a second beat takes over only after.
+    beat_lease_seconds: float = Field(default=30, gt=0)
+
+    # E-mail. Without an SMTP host, mails are written to `mail_dir` as .eml files.
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+    smtp_ssl: bool = False
+    smtp_timeout_seconds: float = Field(default=20, gt=0)
+    mail_from: str = "citygate <citygate@example.org>"
+    mail_dir: Path = Path("var/mail")
+    # Digests go out after this hour, local time; weekly ones on Mondays.
+    mail_timezone: str = "Europe/Amsterdam"
+    digest_hour: int = Field(default=7, ge=0, le=23)
+    # A mail claimed by a worker that died is sent again after this long.
+    mail_claim_seconds: float = Field(default=300, gt=0)
+
+    # /health turns 503 when background work lags by more than these.
+    health_outbox_max_age_seconds: float = Field(default=300, gt=0)
+    health_sweep_max_age_seconds: float = Field(default=900, gt=0)
+    health_mail_max_age_seconds: float = Field(default=1800, gt=0)
 
     # The audit trail's keys, both kept outside the database: whoever can write to the
     # database but lacks them cannot rewrite history unseen. AUDIT_KEY (32+ characters)
@@ -81,6 +122,27 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
         return value
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _real_secret_outside_demo(self) -> Self:
+        secret = self.secret_key.get_secret_value()
+        placeholder = secret == PLACEHOLDER_SECRET or secret.lower().startswith("change")
+        if self.environment != "demo" and (placeholder or len(secret) < MIN_SECRET_LENGTH):
+            raise ValueError(
+                f"SECRET_KEY must be set to a random secret of at least {MIN_SECRET_LENGTH} "
+                f"characters when ENVIRONMENT={self.environment} (the shipped one is for the "
+                "demo only); e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+            )
+        return self
+
+    @property
+    def embedded_broker(self) -> bool:
+        return self.celery_broker_url.startswith("sqla+")
 
 
 @lru_cache

@@ -31,11 +31,14 @@ from app.intake import BodyIntakeMiddleware
 from app.kpis.router import router as kpis_router
 from app.lifecycle import get_registry
 from app.models import metadata
+from app.notifications.router import router as notifications_router
+from app.outbox.router import router as events_router
 from app.people.router import router as people_router
 from app.portfolio.router import router as portfolio_router
 from app.privacy.router import router as privacy_router
 from app.projects.router import router as projects_router
 from app.reference.router import router as reference_router
+from app.reminders.router import router as reminders_router
 from app.request_context import RequestIdMiddleware
 from app.workflows_api.router import router as workflows_router
 from workflows.invalid import WorkflowInvalid
@@ -127,6 +130,9 @@ def _api() -> APIRouter:
         exchange_router,
         workflows_router,
         people_router,
+        notifications_router,
+        reminders_router,
+        events_router,
         audit_router,
         document_routes(),
     ):

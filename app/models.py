@@ -7,7 +7,8 @@ from app.deliverables.models import Deliverable
 from app.gates.models import GateCondition, GateReview, GateVote
 from app.idempotency.models import IdempotencyRecord, IdempotencySubject
 from app.kpis.models import Kpi, KpiMeasurement
-from app.outbox.models import OutboxEvent
+from app.mail.models import MailItem, MailMessage
+from app.outbox.models import EventReceipt, OutboxEvent
 from app.people.models import ApiToken, Person, PersonRole
 from app.portfolio.models import ProjectTerm
 from app.privacy.models import ChecklistAnswer, DpiaHistoryEntry, DpiaRecord
@@ -19,6 +20,8 @@ from app.projects.models import (
     StageHistory,
 )
 from app.reference.models import City, FactorCategory, Theme
+from app.reminders.models import Reminder, SweepRun
+from app.scheduling.models import SchedulerLease
 
 metadata = SQLModel.metadata
 
@@ -31,6 +34,7 @@ __all__ = [
     "Deliverable",
     "DpiaHistoryEntry",
     "DpiaRecord",
+    "EventReceipt",
     "FactorCategory",
     "GateCondition",
     "GateReview",
@@ -39,6 +43,8 @@ __all__ = [
     "IdempotencySubject",
     "Kpi",
     "KpiMeasurement",
+    "MailItem",
+    "MailMessage",
     "OutboxEvent",
     "Person",
     "PersonRole",
@@ -47,7 +53,10 @@ __all__ = [
     "ProjectPartnerCity",
     "ProjectTerm",
     "ProjectTheme",
+    "Reminder",
+    "SchedulerLease",
     "StageHistory",
+    "SweepRun",
     "Theme",
     "metadata",
 ]

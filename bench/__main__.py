@@ -10,6 +10,7 @@ is printed and written as JSON. Figures are measured, never asserted.
 import argparse
 import json
 import platform
+import secrets
 import statistics
 import time
 from dataclasses import asdict, dataclass
@@ -24,7 +25,7 @@ from sqlmodel import Session
 from app.api import API_PREFIX
 from app.audit.service import verify_trail
 from app.db import build_engine
-from bench import floor_app, lifecycle, load, portfolio
+from bench import background, floor_app, lifecycle, load, portfolio
 from bench.audit_chain import audited_writes_per_second, time_verification
 from bench.database import ensure_empty, fresh_schema
 from bench.dataset import Dataset, build
@@ -41,11 +42,12 @@ class Scale:
     load_seconds: float
     memory_requests: int
     repeat: int
+    relay_events: int
 
 
 SCALES = {
-    "small": Scale(2_000, 40, 3_000, 20, 2_000, 2, 3_000, 10),
-    "eu": Scale(100_000, 400, 20_000, 200, 100_000, 10, 100_000, 20),
+    "small": Scale(2_000, 40, 3_000, 20, 2_000, 2, 3_000, 10, 500),
+    "eu": Scale(100_000, 400, 20_000, 200, 100_000, 10, 100_000, 20, 2_000),
 }
 DATABASES = {
     "sqlite": "sqlite:///var/bench.db",
@@ -68,7 +70,12 @@ VOTE = '{"decision": "go", "rationale": "Meets every criterion."}'
 
 
 def http_figures(url: str, data: Dataset, scale: Scale) -> dict[str, Any]:
-    env = {"DATABASE_URL": url, "BENCH_DATABASE_URL": url, "ENVIRONMENT": "production"}
+    env = {
+        "DATABASE_URL": url,
+        "BENCH_DATABASE_URL": url,
+        "ENVIRONMENT": "production",
+        "SECRET_KEY": secrets.token_urlsafe(48),
+    }
     seconds, last = scale.load_seconds, data.projects
     with load.serving("bench.floor_app:app", env) as floor:
         reads = load.random_get(["/rows/{id}"], 1, last)
@@ -149,7 +156,7 @@ def lifecycle_figures(engine: Engine, data: Dataset) -> dict[str, Any]:
     }
 
 
-def run(url: str, scale: Scale) -> dict[str, Any]:
+def run(url: str, scale: Scale, parts: str = "all") -> dict[str, Any]:
     ensure_empty(url)
     engine = build_engine(url)
     fresh_schema(engine)
@@ -168,10 +175,13 @@ def run(url: str, scale: Scale) -> dict[str, Any]:
         connection.execute(text("ANALYZE"))
     figures: dict[str, Any] = {"build_seconds": round(time.perf_counter() - started, 1)}
     print(f"  built in {figures['build_seconds']} s", flush=True)
-    figures |= http_figures(url, data, scale)
-    figures["lifecycle"] = lifecycle_figures(engine, data)
-    figures["portfolio"] = portfolio.measure(engine, scale.repeat)
-    figures["audit"] = audit_figures(engine, scale.repeat)
+    if parts == "all":
+        figures |= http_figures(url, data, scale)
+        figures["lifecycle"] = lifecycle_figures(engine, data)
+        figures["portfolio"] = portfolio.measure(engine, scale.repeat)
+        figures["audit"] = audit_figures(engine, scale.repeat)
+    embedded = engine.dialect.name == "sqlite"
+    figures["background"] = background.figures(engine, url, scale.relay_events, embedded=embedded)
     engine.dispose()
     return figures
 
@@ -183,6 +193,10 @@ def main() -> None:
     parser.add_argument("--sqlite-url", default=DATABASES["sqlite"])
     parser.add_argument("--postgres-url", default=DATABASES["postgresql"])
     parser.add_argument("--output", type=Path, default=Path("var/bench-results.json"))
+    parser.add_argument(
+        "--parts", choices=("all", "background"), default="all",
+        help="background: only the relay, sweep and digest figures (after the dataset)",
+    )  # fmt: skip
     args = parser.parse_args()
     scale = SCALES[args.scale]
     urls = {"sqlite": args.sqlite_url, "postgresql": args.postgres_url}
@@ -194,7 +208,7 @@ def main() -> None:
     }
     for name in args.databases.split(","):
         print(f"{name}: {make_url(urls[name]).render_as_string()}", flush=True)
-        results["databases"][name] = run(urls[name], scale)
+        results["databases"][name] = run(urls[name], scale, args.parts)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(results, indent=2) + "\n")
     print(table(results))

@@ -53,6 +53,8 @@ TEXTS = ("title", "problem_statement", "intended_result", "solution_type")
 BATCH = 5_000
 BOARD_SIZE = 7
 START = datetime(2024, 1, 1, tzinfo=UTC)
+# The default workflow's norm_days: the stage clock as the service starts it.
+NORM_DAYS = {"idea": 90, "pilot": 365, "evaluation": 120, "scale_up": 365}
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,9 @@ def build(
         city_ids = _cities(connection, cities)
         board, token = _board(connection)
         lead = _person(connection, Role.PROJECT_LEAD, city_ids[0])
+        # Every other city has its lead too: the reminder sweep has someone to remind.
+        for city_id in city_ids[1:]:
+            _person(connection, Role.PROJECT_LEAD, city_id)
         for offset in range(0, projects, BATCH):
             numbers = range(offset, min(projects, offset + BATCH))
             rows = [_project(rng, n, city_ids) for n in numbers]
@@ -128,7 +133,13 @@ def _person(connection: Connection, role: Role, city_id: int | None, chair: bool
     pseudonym = new_pseudonym()
     person_id = connection.execute(
         insert(Person)
-        .values(pseudonym=pseudonym, city_id=city_id, board_chair=chair, created_at=START)
+        .values(
+            pseudonym=pseudonym,
+            email=f"{pseudonym}@bench.citygate.example",
+            city_id=city_id,
+            board_chair=chair,
+            created_at=START,
+        )
         .returning(col(Person.id))
     ).scalar_one()
     connection.execute(insert(PersonRole).values(person_id=person_id, role=role.value))
@@ -188,16 +199,23 @@ def _project(
         "capex_eur": rng.randint(10, 500) * 1_000,
         "stage": stage or rng.choice(STAGES),
         "held_from": None,
+        "clock_paused_at": None,
         "workflow_name": "default",
         "workflow_version": 1,
         "version": 1,
         "created_at": created,
         "updated_at": created,
         "stage_entered_at": created,
+        "norm_due_at": _norm_due(stage or "idea", created),
         "start_date": created.date(),
         "end_date": created.date() + timedelta(days=rng.choice((180, 365, 730))),
         "effects_within_city": True,
     }
+
+
+def _norm_due(stage: str, entered: datetime) -> datetime | None:
+    days = NORM_DAYS.get(stage)
+    return entered + timedelta(days=days) if days else None
 
 
 def _write_projects(connection: Connection, rng: random.Random, rows: list[dict[str, Any]]) -> None:
@@ -251,8 +269,11 @@ def _write_portfolio(
                             "to_stage": r["stage"], "trigger": r["stage"].replace("on_", ""),
                             "occurred_at": moment})  # fmt: skip
         r["stage_entered_at"] = r["updated_at"] = moment
+        r["norm_due_at"] = _norm_due(r["stage"], moment)
         if r["stage"] == "on_hold":
             r["held_from"] = FORWARD[reached]
+            r["clock_paused_at"] = moment
+            r["norm_due_at"] = _norm_due(FORWARD[reached], moment)
         r["reached"] = reached
         if r["id"] % 3 == 0:
             factors.append({"project_id": r["id"], "category_code": "financing",
@@ -260,7 +281,7 @@ def _write_portfolio(
         for name in ("Residents reached", "Hours saved"):
             kpis.append({"project_id": r["id"], "name": name, "unit": "count",
                          "baseline": 10.0, "target": 100.0, "direction": "increase",
-                         "created_at": START})  # fmt: skip
+                         "created_at": START, "last_measured_on": date(2025, 1, 1)})  # fmt: skip
     _write_projects(connection, rng, [{k: v for k, v in r.items() if k != "reached"} for r in rows])
     # The creation rows are written with the projects; the moves follow them.
     connection.execute(insert(StageHistory), history)

@@ -21,6 +21,7 @@ PRODUCTION = {
     "ENVIRONMENT": "production",
     "AUDIT_KEY": "test-only-audit-key-0123456789abcdefghij",
     "AUDIT_CHECKPOINT_KEY": "YWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWE=",
+    "SECRET_KEY": "a-real-secret-for-this-install-only-0123456789",
 }
 
 

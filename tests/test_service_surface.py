@@ -13,8 +13,11 @@ from app.projects.models import Project
 from workflows.engine import WorkflowRegistry
 
 
-def test_health_checks_the_database(client: TestClient) -> None:
-    assert client.get("/health").json() == {"status": "ok", "database": "ok"}
+def test_health_checks_the_database_and_the_broker(client: TestClient) -> None:
+    health = client.get("/health").json()
+
+    assert (health["status"], health["database"], health["broker"]) == ("ok", "ok", "ok")
+    assert health["problems"] == []
 
 
 class TestOpenApi:

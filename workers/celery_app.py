@@ -1,19 +1,27 @@
-"""The Celery application; tasks live in `workers.tasks`, one module per domain."""
+"""The Celery application: the same tasks and code path in both modes.
+
+Embedded (the default): the broker is a SQLite file under var/, so `make run` needs no
+server. Production: Redis (CELERY_BROKER_URL=redis://...). Tasks live in
+`workers.tasks`, one module per domain; the beat schedule in `workers.schedule`.
+"""
 
 from celery import Celery
 
+from app import broker
 from app.config import get_settings
+from workers import logs, schedule
 
 settings = get_settings()
 
-celery_app = Celery("citygate", broker=settings.redis_url, backend=settings.redis_url)
+celery_app = Celery("citygate")
+celery_app.config_from_object(broker.celery_config(settings))
 celery_app.conf.update(
-    task_serializer="json",
-    accept_content=["json"],
-    result_serializer="json",
-    timezone="UTC",
-    enable_utc=True,
-    task_acks_late=False,  # set per task, only where a test shows the task is idempotent
-    worker_prefetch_multiplier=1,
-    broker_connection_retry_on_startup=True,
+    include=["workers.tasks.outbox", "workers.tasks.reminders", "workers.tasks.mail"],
+    beat_schedule=schedule.beat_schedule(settings),
+    beat_scheduler="workers.beat:LeasedScheduler",
+    # Beat wakes at least this often, to renew its lease well within its length.
+    beat_max_loop_interval=max(1.0, settings.beat_lease_seconds / 3),
 )
+# Work started by a task (an event's kick, a digest) goes through this app too.
+broker.use(celery_app)
+logs.install()

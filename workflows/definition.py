@@ -18,6 +18,7 @@ from workflows.catalogue import Catalogue, load_catalogues
 from workflows.checklist_gates import attach_checklists
 from workflows.gates import Gate, parse_gates
 from workflows.invalid import WorkflowInvalid
+from workflows.reminders import ReminderRule, parse_reminders
 
 
 class StageKind(StrEnum):
@@ -31,6 +32,8 @@ class Stage:
     name: str
     label: str
     kind: StageKind
+    # How long a project is expected to stay in an active stage; time on hold not counted.
+    norm_days: int | None = None
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,7 @@ class Workflow:
     stages: tuple[Stage, ...]
     transitions: tuple[Transition, ...]
     gates: dict[str, Gate] = field(default_factory=dict)
+    reminders: tuple[ReminderRule, ...] = ()
 
     @property
     def key(self) -> tuple[str, int]:
@@ -75,6 +79,9 @@ class Workflow:
 
     def stage_names(self) -> list[str]:
         return [stage.name for stage in self.stages]
+
+    def active_stage_names(self) -> list[str]:
+        return [stage.name for stage in self.stages if stage.kind is StageKind.ACTIVE]
 
     def entries_into(self, stage: str) -> list[str]:
         """Stages from which a transition leads directly into `stage`."""
@@ -128,6 +135,12 @@ def parse_workflow(
     gates = attach_checklists(
         gates, names, catalogues if catalogues is not None else load_catalogues(), problems
     )
+    reminders = parse_reminders(
+        raw.get("reminders"),
+        active_stages=[stage.name for stage in stages if stage.kind is StageKind.ACTIVE],
+        known_stages=known,
+        problems=problems,
+    )
     _check_transitions(stages, transitions, problems)
     _check_gates(transitions, gates, problems)
     if not problems and isinstance(initial, str):
@@ -142,6 +155,7 @@ def parse_workflow(
         stages=tuple(stages),
         transitions=tuple(transitions),
         gates=gates,
+        reminders=reminders,
     )
 
 
@@ -188,7 +202,18 @@ def _parse_stages(raw: object, problems: list[str]) -> list[Stage]:
             problems.append(f"stage {stage_name!r} has unknown kind {kind!r} (one of {allowed})")
             continue
         label = entry.get("label", stage_name)
-        stages.append(Stage(name=stage_name, label=str(label), kind=StageKind(kind)))
+        norm_days = entry.get("norm_days")
+        whole = isinstance(norm_days, int) and not isinstance(norm_days, bool)
+        valid_norm = whole and isinstance(norm_days, int) and norm_days > 0
+        if norm_days is not None and not valid_norm:
+            problems.append(f"stage {stage_name!r}: norm_days must be a whole number of days >= 1")
+            norm_days = None
+        if norm_days is not None and kind != StageKind.ACTIVE:
+            problems.append(f"stage {stage_name!r}: only an active stage has norm_days")
+            norm_days = None
+        stages.append(
+            Stage(name=stage_name, label=str(label), kind=StageKind(kind), norm_days=norm_days)
+        )
     return stages
 
 

@@ -29,6 +29,7 @@ from .portfolio import PORTFOLIO, DemoProject
 FORWARD = ("idea", "pilot", "evaluation", "scale_up", "adopted")
 _NOT_PROJECT_FIELDS = {
     "city", "stage", "stop_reason", "kpis", "deliverables", "submit", "prescreen_yes", "checklists",
+    "submitted_days_ago", "past_norm_days",
 }  # fmt: skip
 DEMO_DECISION = "Go decision of the governance board (demo portfolio)"
 
@@ -171,10 +172,18 @@ def _prepare_for_gate(
             )
     if entry.get("submit"):
         note = "Submitted by the demo portfolio: try voting with the board members' tokens."
-        gates.submit(
+        review = gates.submit(
             session,
             project=project,
             data=SubmissionCreate(note=note),
             registry=registry,
             actor=SYSTEM,
         )
+        review.submitted_at = utcnow() - timedelta(days=entry.get("submitted_days_ago", 0))
+        session.add(review)
+    if "past_norm_days" in entry:
+        project.norm_due_at = utcnow() - timedelta(days=entry["past_norm_days"])
+        session.add(project)
+    # The portfolio is made in one go; the dates above make it look as one in use does,
+    # so that its reminders fall due as soon as the background work starts.
+    session.commit()

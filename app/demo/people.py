@@ -18,6 +18,7 @@ class DemoPerson:
     city: str | None  # CBS code
     roles: tuple[Role, ...]
     board_chair: bool = False
+    language: str = "nl"
 
 
 DEMO_PEOPLE = (
@@ -30,12 +31,23 @@ DEMO_PEOPLE = (
         "Priya Privacy", "dpo.apeldoorn@demo.citygate.example", "GM0200", (Role.PRIVACY_OFFICER,)
     ),
     DemoPerson(
-        "Chris Chair", "chair@demo.citygate.example", None, (Role.BOARD_MEMBER,), board_chair=True
+        "Chris Chair",
+        "chair@demo.citygate.example",
+        None,
+        (Role.BOARD_MEMBER,),
+        board_chair=True,
+        language="en",
     ),
     DemoPerson(
         "Mila Member", "member.zwolle@demo.citygate.example", "GM0193", (Role.BOARD_MEMBER,)
     ),
-    DemoPerson("Ravi Ministry", "member.ienw@demo.citygate.example", None, (Role.BOARD_MEMBER,)),
+    DemoPerson(
+        "Ravi Ministry",
+        "member.ienw@demo.citygate.example",
+        None,
+        (Role.BOARD_MEMBER,),
+        language="en",
+    ),
     DemoPerson(
         "Femke Follower",
         "follower.breda@demo.citygate.example",
@@ -60,6 +72,9 @@ def issue_demo_tokens(session: Session) -> list[tuple[DemoPerson, str]]:
                 board_chair=demo.board_chair,
             )
             person = service.create_person(session, data=data, actor=SYSTEM)
+            person.language = demo.language
+            session.add(person)
+            session.commit()
         _, token = service.issue_token(
             session,
             person=person,

@@ -97,6 +97,8 @@ PORTFOLIO: list[DemoProject] = [
             "security_quickscan": {"SEC-01": "BBN1"},
         },
         "submit": True,
+        # The board has had the review for three days: votes owed are reminded at once.
+        "submitted_days_ago": 3,
         "factors": [
             {
                 "category": "political_leadership",
@@ -209,6 +211,8 @@ PORTFOLIO: list[DemoProject] = [
         "funding_sources": ["local", "national"],
         "start_date": "2025-04-01",
         "stage": "pilot",
+        # Longer in the pilot than its norm: its lead is reminded at once.
+        "past_norm_days": 20,
     },
     {
         "city": "GM0758",

@@ -97,6 +97,18 @@ def cast_vote(
         changes={"vote": [before, data.decision.value], "rationale": [None, data.rationale]},
     )
     votes = repository.votes_of(session, review.id)
+    emit(
+        session,
+        event_type="gate.vote.cast",
+        aggregate_type="gate_review",
+        aggregate_id=review.id,
+        payload={
+            "review_id": review.id,
+            "project_id": project.id,
+            "gate": review.gate,
+            "votes_cast": len(votes),
+        },
+    )
     carried = VotingRule(quorum=review.quorum, majority=review.majority).decide(
         [Decision(v.decision) for v in votes]
     )
@@ -179,15 +191,17 @@ def _decide(
             engine=engine_of(project, registry),
             actor=actor,
         )
-    for condition in conditions:
-        session.add(
-            GateCondition(
-                review_id=review.id,
-                project_id=project_id_of(project),
-                description=condition.description,
-                due_on=condition.due_on,
-            )
+    attached = [
+        GateCondition(
+            review_id=review.id,
+            project_id=project_id_of(project),
+            description=condition.description,
+            due_on=condition.due_on,
         )
+        for condition in conditions
+    ]
+    session.add_all(attached)
+    session.flush()
     review.status = ReviewStatus.DECIDED.value
     review.decision = decision.value
     review.decided_at = utcnow()
@@ -212,15 +226,18 @@ def _decide(
     )
     emit(
         session,
-        event_type="gate.decided",
+        event_type="gate.decision.taken",
         aggregate_type="gate_review",
         aggregate_id=review.id,
         payload={
             "review_id": review.id,
             "project_id": project.id,
+            "city_id": project.city_id,
             "gate": review.gate,
             "decision": decision.value,
+            "decided_by": decided_by,
             "to_stage": project.stage,
+            "conditions": [{"condition_id": c.id, "due_on": c.due_on} for c in attached],
         },
     )
 

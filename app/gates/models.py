@@ -78,7 +78,7 @@ class GateCondition(SQLModel, table=True):
     review_id: int = Field(foreign_key="gate_review.id", index=True, ondelete="CASCADE")
     project_id: int = Field(foreign_key="project.id", index=True, ondelete="CASCADE")
     description: str = Field(sa_column=Column(Text, nullable=False))
-    due_on: date
+    due_on: date = Field(index=True)
     met_at: datetime | None = moment()
     # Bumped on every write; exposed as the ETag that `If-Match` is checked against.
     version: int = Field(default=1)
@@ -95,3 +95,6 @@ class GateCondition(SQLModel, table=True):
         if self.waived_at is not None:
             return ConditionStatus.WAIVED
         return ConditionStatus.OPEN
+
+    # Set by the reminder sweep the first time it finds the condition past due.
+    overdue_since: datetime | None = moment()

@@ -110,10 +110,17 @@ def submit(
     )
     emit(
         session,
-        event_type="gate.submitted",
+        event_type="gate.review.opened",
         aggregate_type="gate_review",
         aggregate_id=review.id,
-        payload={"review_id": review.id, "project_id": project.id, "gate": gate.id},
+        payload={
+            "review_id": review.id,
+            "project_id": project.id,
+            "city_id": project.city_id,
+            "gate": gate.id,
+            "from_stage": review.from_stage,
+            "to_stage": review.to_stage,
+        },
     )
     session.commit()
     session.refresh(review)
@@ -156,6 +163,19 @@ def mark_condition_met(
             object_type="gate_condition",
             object_id=condition_id,
             changes={"met_at": [None, condition.met_at.isoformat()]},
+        )
+        emit(
+            session,
+            event_type="gate.condition.closed",
+            aggregate_type="gate_condition",
+            aggregate_id=condition_id,
+            payload={
+                "condition_id": condition_id,
+                "review_id": condition.review_id,
+                "project_id": condition.project_id,
+                "due_on": condition.due_on,
+                "met_on": condition.met_at.date(),
+            },
         )
         session.commit()
         session.refresh(condition)

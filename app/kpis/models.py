@@ -21,6 +21,8 @@ class Kpi(SQLModel, table=True):
     # Bumped on every write; exposed as the ETag that `If-Match` is checked against.
     version: int = Field(default=1)
     created_at: datetime = created_now()
+    # The latest day measured; the reminder sweep finds KPIs due for a measurement by it.
+    last_measured_on: date | None = Field(default=None, index=True)
 
 
 class KpiMeasurement(SQLModel, table=True):

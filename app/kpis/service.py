@@ -9,6 +9,7 @@ from app.kpis import repository
 from app.kpis.errors import KpiNameTaken, KpiNotFound
 from app.kpis.models import Kpi, KpiMeasurement
 from app.kpis.schemas import KpiCreate, KpiRead, KpiUpdate, MeasurementCreate, MeasurementRead
+from app.outbox.writer import emit
 from app.projects.models import Project
 from app.projects.service import ensure_open, project_id_of
 from workflows.engine import WorkflowRegistry
@@ -107,6 +108,24 @@ def record_measurement(
         object_type="kpi_measurement",
         object_id=measurement.id or 0,
         changes=changes,
+    )
+    if kpi.last_measured_on is None or data.measured_on > kpi.last_measured_on:
+        kpi.last_measured_on = data.measured_on
+        session.add(kpi)
+    emit(
+        session,
+        event_type="kpi.measurement.recorded",
+        aggregate_type="kpi",
+        aggregate_id=kpi.id,
+        payload={
+            "project_id": kpi.project_id,
+            "kpi_id": kpi.id,
+            "measurement_id": measurement.id,
+            "stage": measurement.stage,
+            "value": measurement.value,
+            "unit": kpi.unit,
+            "measured_on": measurement.measured_on,
+        },
     )
     session.commit()
     session.refresh(measurement)

@@ -1,4 +1,4 @@
-"""Outbox rows, relayed to the workers after commit."""
+"""Outbox rows, relayed to the workers after commit, and what consumed them."""
 
 from datetime import datetime
 from typing import Any
@@ -20,3 +20,14 @@ class OutboxEvent(SQLModel, table=True):
     occurred_at: datetime = created_now()
     # Set by the relay once handed to the workers; unpublished rows are swept up again.
     published_at: datetime | None = moment(index=True)
+
+
+class EventReceipt(SQLModel, table=True):
+    """One consumer has handled one event: written with the consumer's own changes, so a
+    redelivered event (the broker delivers at least once) finds it and does nothing."""
+
+    __tablename__ = "event_receipt"
+
+    event_id: int = Field(foreign_key="outbox_event.id", primary_key=True, ondelete="CASCADE")
+    consumer: str = Field(primary_key=True, max_length=40)
+    consumed_at: datetime = created_now()

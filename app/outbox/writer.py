@@ -2,20 +2,23 @@
 
 from typing import Any
 
-from sqlmodel import Session
+from sqlalchemy.orm import Session as OrmSession
 
 from app.audit.chain import jsonable
+from app.outbox import catalogue, kick
 from app.outbox.models import OutboxEvent
 
 
 def emit(
-    session: Session,
+    session: OrmSession,
     *,
     event_type: str,
     aggregate_type: str,
     aggregate_id: int | str,
     payload: dict[str, Any],
 ) -> OutboxEvent:
+    """Add an event of a catalogued type; the workers hear of it once the change commits."""
+    catalogue.check(event_type, payload)
     event = OutboxEvent(
         event_type=event_type,
         aggregate_type=aggregate_type,
@@ -23,4 +26,5 @@ def emit(
         payload=jsonable(payload),
     )
     session.add(event)
+    kick.after_commit(session)
     return event

@@ -4,6 +4,7 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
+from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
 from app.columns import created_now, moment
@@ -25,6 +26,19 @@ def new_pseudonym() -> str:
     return uuid.uuid4().hex
 
 
+class Language(StrEnum):
+    """The languages mails are written in."""
+
+    DUTCH = "nl"
+    ENGLISH = "en"
+
+
+class DigestFrequency(StrEnum):
+    IMMEDIATE = "immediate"  # a mail as soon as something is due
+    DAILY = "daily"  # at most one digest a day (the default)
+    WEEKLY = "weekly"  # at most one digest a week
+
+
 class Person(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     # Stands for the person in the audit trail; outlives their erasure.
@@ -37,6 +51,11 @@ class Person(SQLModel, table=True):
     erased_at: datetime | None = moment()
     # Bumped on every write; exposed as the ETag that `If-Match` is checked against.
     version: int = Field(default=1)
+    # How the person wants to hear of reminders; theirs to change (/people/me/notifications).
+    language: str = Field(default=Language.DUTCH.value, max_length=5)
+    digest_frequency: str = Field(default=DigestFrequency.DAILY.value, max_length=10)
+    # Reminder kinds (workflows.reminders.ReminderEvent) switched off; mandatory ones stay.
+    opted_out: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
 
 
 class PersonRole(SQLModel, table=True):

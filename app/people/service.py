@@ -14,6 +14,7 @@ from app.clock import utcnow
 from app.concurrency import Precondition, check_version
 from app.errors import InvalidField
 from app.idempotency import store as idempotency
+from app.mail import erasure as mail_erasure
 from app.people import repository
 from app.people.errors import ChairTaken, EmailTaken, PersonErased, PersonNotFound, TokenNotFound
 from app.people.models import CITY_ROLES, ApiToken, Person, Role
@@ -173,6 +174,7 @@ def erase_person(
     repository.replace_roles(session, person.id, [])
     for api_token in repository.tokens_of(session, person.id):
         session.delete(api_token)
+    mail_erasure.forget_person(session, person.id)
     session.exec(
         update(AuditEntry)
         .where(col(AuditEntry.actor_person_id) == person.id)

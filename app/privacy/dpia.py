@@ -10,6 +10,7 @@ from app.audit.recorder import record
 from app.auth.principal import Actor
 from app.clock import as_utc, utcnow
 from app.concurrency import Precondition, check_version
+from app.outbox.writer import emit
 from app.privacy import repository
 from app.privacy.errors import DpiaNotReady, DpiaNotRequired
 from app.privacy.evidence import RESIDUAL_HIGH, current, screened_answers, screening_of
@@ -163,6 +164,17 @@ def sign_off(
     _audit(session, actor, "dpia.sign_off", dpia, {"review_due": [None, str(dpia.review_due)]})
     detail = f"Signed off; next review on {dpia.review_due.isoformat()}."
     _history(session, dpia, DpiaHistoryKind.SIGNED_OFF, actor, detail, dpia.residual_risk)
+    emit(
+        session,
+        event_type="privacy.dpia.signed_off",
+        aggregate_type="project",
+        aggregate_id=project_id_of(project),
+        payload={
+            "project_id": project_id_of(project),
+            "review_due": dpia.review_due,
+            "residual_risk": dpia.residual_risk,
+        },
+    )
     session.commit()
     session.refresh(dpia)
     return dpia

@@ -63,7 +63,7 @@ class DpiaRecord(SQLModel, table=True):
     prior_consultation_on: date | None = None
     signed_off_at: datetime | None = moment()
     signed_off_by_pseudonym: str | None = Field(default=None, max_length=32)
-    review_due: date | None = None
+    review_due: date | None = Field(default=None, index=True)
     # The screened answers the sign-off was given on; a change to one reopens the DPIA.
     screened_at_sign_off: dict[str, Any] = Field(
         default_factory=dict, sa_column=Column(JSON, nullable=False)

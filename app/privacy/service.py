@@ -10,6 +10,7 @@ from app.auth.principal import Actor
 from app.clock import utcnow
 from app.concurrency import Precondition, check_version
 from app.errors import InvalidField
+from app.outbox.writer import emit
 from app.privacy import repository
 from app.privacy.errors import ChecklistNotFound, ItemNotAnswered, answer_refused
 from app.privacy.evidence import current, screened_answers, screening_of
@@ -144,6 +145,18 @@ def review_item(
         object_id=answer.id or 0,
         changes={"review_state": [before, data.state.value], "comment": [None, data.comment]},
     )
+    emit(
+        session,
+        event_type="checklist.item.reviewed",
+        aggregate_type="checklist_answer",
+        aggregate_id=answer.id or 0,
+        payload={
+            "project_id": project.id,
+            "checklist": checklist,
+            "item_id": item_id,
+            "review_state": data.state.value,
+        },
+    )
     session.commit()
     session.refresh(answer)
     return answer
@@ -186,6 +199,13 @@ def _reopen(session: Session, dpia: DpiaRecord, reason: str) -> None:
         DpiaHistoryEntry(
             dpia_id=dpia.id or 0, kind=DpiaHistoryKind.REOPENED.value, at=now, detail=reason
         )
+    )
+    emit(
+        session,
+        event_type="privacy.dpia.reopened",
+        aggregate_type="project",
+        aggregate_id=dpia.project_id,
+        payload={"project_id": dpia.project_id, "reason": reason},
     )
 
 

@@ -6,7 +6,7 @@ from enum import StrEnum
 from sqlalchemy import JSON, BigInteger, Column, Index, Text, func, text
 from sqlmodel import Field, SQLModel
 
-from app.columns import created_now
+from app.columns import created_now, moment
 
 
 class HelixRole(StrEnum):
@@ -62,8 +62,15 @@ class Project(SQLModel, table=True):
     # Bumped on every write; exposed as the ETag that `If-Match` is checked against.
     version: int = Field(default=1)
     created_at: datetime = created_now(index=True)
-    updated_at: datetime = created_now()
+    # Indexed: the reminder sweep looks for projects nobody changed for a long time.
+    updated_at: datetime = created_now(index=True)
     stage_entered_at: datetime = created_now()
+    # The stage clock (app/projects/stage_clock.py): when the stage's norm runs out,
+    # moved on by time spent on hold; null where the stage has no norm.
+    norm_due_at: datetime | None = moment(index=True)
+    # Set while the project is on hold: the clock stands still from then.
+    clock_paused_at: datetime | None = moment()
+    paused_seconds: int = Field(default=0, sa_type=BigInteger)
 
 
 class ProjectTheme(SQLModel, table=True):

@@ -14,6 +14,7 @@ from app.clock import utcnow
 from app.concurrency import Precondition, check_version
 from app.outbox.writer import emit
 from app.portfolio.tallies import count_stay, footprint_of, shift
+from app.projects import stage_clock
 from app.projects.errors import GateDecisionRequired, IllegalMove
 from app.projects.models import Project, StageHistory
 from app.projects.service import audit, engine_of, project_id_of
@@ -98,6 +99,7 @@ def apply_move(
     now = utcnow()
     count_stay(session, stage=made.from_stage, entered=project.stage_entered_at, left=now)
     shift(session, counted, replace(counted, stage=made.to_stage, entered_on=now.date()))
+    stage_clock.on_move(project, engine.workflow, from_stage=made.from_stage, now=now)
     project.stage_entered_at = now
     project.updated_at = now
     project.version += 1
@@ -118,7 +120,7 @@ def apply_move(
     audit(session, actor, f"project.{trigger}", project_id_of(project), changes)
     emit(
         session,
-        event_type="project.stage_changed",
+        event_type="project.stage.changed",
         aggregate_type="project",
         aggregate_id=project_id_of(project),
         payload={

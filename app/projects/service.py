@@ -12,7 +12,7 @@ from app.concurrency import Precondition, check_version
 from app.errors import InvalidField
 from app.portfolio import tallies
 from app.portfolio.term_index import index_project
-from app.projects import repository
+from app.projects import repository, stage_clock
 from app.projects.errors import ProjectClosed, ProjectNotFound
 from app.projects.models import Project, ProjectFactor, StageHistory
 from app.projects.schemas import FactorTag, ProjectCreate, ProjectUpdate
@@ -21,6 +21,11 @@ from workflows.definition import StageKind
 from workflows.engine import WorkflowEngine, WorkflowRegistry
 
 CREATE_TRIGGER = "create"
+# Times kept by the service itself, not edited by anyone: left out of audited snapshots.
+_UNAUDITED = {
+    "id", "created_at", "updated_at", "stage_entered_at",
+    "norm_due_at", "clock_paused_at", "paused_seconds",
+}  # fmt: skip
 SEARCHED_FIELDS = {"title", "problem_statement", "intended_result", "solution_type"}
 _SCALARS = (
     "title",
@@ -82,6 +87,7 @@ def add_project(
         ecosystem_partners=_partners(data),
         funding_sources=[str(source) for source in data.funding_sources or []],
     )
+    stage_clock.start(project, engine.workflow, now=project.stage_entered_at)
     session.add(project)
     session.flush()
     assert project.id is not None
@@ -172,7 +178,7 @@ def snapshot(session: Session, project: Project) -> dict[str, Any]:
     """The audited state of a project: its own fields and its links."""
     links = repository.links_for(session, [project_id_of(project)])[project_id_of(project)]
     return {
-        **project.model_dump(exclude={"id", "created_at", "updated_at", "stage_entered_at"}),
+        **project.model_dump(exclude=_UNAUDITED),
         "theme_codes": links.theme_codes,
         "partner_city_ids": links.partner_city_ids,
         "factors": [

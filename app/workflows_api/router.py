@@ -3,7 +3,7 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Path
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from app.errors import NotFound, problem
 from app.lifecycle import RegistryDep
@@ -16,6 +16,9 @@ class StageRead(BaseModel):
     name: str
     label: str
     kind: str
+    norm_days: int | None = Field(
+        description="How long a project is expected to stay in the stage; time on hold not counted."
+    )
 
 
 class TransitionRead(BaseModel):
@@ -46,7 +49,10 @@ def _read(workflow: Workflow) -> WorkflowRead:
         version=workflow.version,
         title=workflow.title,
         initial=workflow.initial,
-        stages=[StageRead(name=s.name, label=s.label, kind=s.kind.value) for s in workflow.stages],
+        stages=[
+            StageRead(name=s.name, label=s.label, kind=s.kind.value, norm_days=s.norm_days)
+            for s in workflow.stages
+        ],
         transitions=[
             TransitionRead(
                 trigger=t.trigger,

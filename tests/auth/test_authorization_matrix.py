@@ -146,6 +146,14 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/open-data/projects.json"): Rule(EVERYONE),
     ("GET", "/open-data/projects.csv"): Rule(EVERYONE),
     ("GET", "/open-data/schema.json"): Rule(EVERYONE),
+    ("GET", "/events/types"): Rule(EVERYONE),
+    ("GET", "/people/me/notifications"): Rule(SIGNED_IN),
+    ("PUT", "/people/me/notifications"): Rule(
+        SIGNED_IN, {"language": "en", "digest_frequency": "weekly", "opted_out": ["no_update"]}
+    ),
+    # The signed link is the credential: anyone may post one (this one has no token).
+    ("POST", "/opt-outs"): Rule(EVERYONE),
+    ("GET", "/projects/{project_id}/reminders"): Rule(INSIDERS),
     ("GET", "/audit/entries"): Rule(ADMIN),
     ("GET", "/audit/verification"): Rule(ADMIN),
 }

@@ -83,7 +83,7 @@ class TestWholeLifecycle:
             .where(OutboxEvent.aggregate_id == str(project_id))
             .order_by(col(OutboxEvent.id))
         ).all()
-        assert events.count("project.stage_changed") == 4
+        assert events.count("project.stage.changed") == 4
         assert verify_trail(session).intact
         measurements = client.get(f"/projects/{project_id}/kpis").json()[0]["measurements"]
         assert [m["stage"] for m in measurements] == ["pilot", "evaluation", "scale_up"]

@@ -29,6 +29,9 @@ def publish_v2() -> WorkflowRegistry:
     gates = [g for g in raw["gates"] if g["id"] != "evaluation_to_scale_up"]
     next(g for g in gates if g["id"] == "pilot_to_evaluation")["id"] = "pilot_to_scale_up"
     raw["gates"] = gates
+    for rule in raw["reminders"]:
+        if "stages" in rule:
+            rule["stages"] = [s for s in rule["stages"] if s != "evaluation"]
     return WorkflowRegistry([load_workflow(v1_file), parse_workflow(raw, source="default-v2")])
 
 

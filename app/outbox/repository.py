@@ -1,0 +1,68 @@
+"""Queries on the outbox; never commits."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, update
+from sqlmodel import Session, col, select
+
+from app.outbox.models import EventReceipt, OutboxEvent
+
+
+@dataclass(frozen=True)
+class Backlog:
+    pending: int
+    oldest_pending_at: datetime | None
+    by_type: dict[str, int]
+
+
+def claim_unpublished(session: Session, *, limit: int) -> list[OutboxEvent]:
+    """The oldest unpublished events, locked for this transaction. On PostgreSQL a row
+    another relay holds is skipped, not waited for, so relays never publish one row at
+    the same moment; SQLite has one writer at a time, so there the question never arises."""
+    return list(
+        session.exec(
+            select(OutboxEvent)
+            .where(col(OutboxEvent.published_at).is_(None))
+            .order_by(col(OutboxEvent.id))
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    )
+
+
+def backlog(session: Session) -> Backlog:
+    rows = session.exec(
+        select(OutboxEvent.event_type, func.count(), func.min(OutboxEvent.occurred_at))
+        .where(col(OutboxEvent.published_at).is_(None))
+        .group_by(col(OutboxEvent.event_type))
+    ).all()
+    oldest = min((row[2] for row in rows), default=None)
+    return Backlog(
+        pending=sum(row[1] for row in rows),
+        oldest_pending_at=oldest,
+        by_type={row[0]: row[1] for row in sorted(rows)},
+    )
+
+
+def receipt(session: Session, event_id: int, consumer: str) -> EventReceipt | None:
+    return session.get(EventReceipt, (event_id, consumer))
+
+
+def mark_unpublished(
+    session: Session,
+    *,
+    ids: list[int] | None = None,
+    event_type: str | None = None,
+    since: datetime | None = None,
+) -> int:
+    """Make events unpublished again, so that the relay publishes them once more."""
+    statement = update(OutboxEvent).values(published_at=None)
+    if ids:
+        statement = statement.where(col(OutboxEvent.id).in_(ids))
+    if event_type:
+        statement = statement.where(col(OutboxEvent.event_type) == event_type)
+    if since:
+        statement = statement.where(col(OutboxEvent.occurred_at) >= since)
+    statement = statement.where(col(OutboxEvent.published_at).is_not(None))
+    return int(session.exec(statement).rowcount)

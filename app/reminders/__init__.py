@@ -1,0 +1,1 @@
+"""Reminders: rules from the workflow file, swept over due dates in the database."""

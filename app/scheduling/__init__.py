@@ -1,0 +1,1 @@
+"""Scheduling: the lease that lets exactly one beat act at a time."""

@@ -1,0 +1,1 @@
+"""Celery tasks, one module per domain: thin, named, ids in, services in app/."""
