@@ -43,6 +43,7 @@ CHECKS = [
     openapi_checks.response_schema_conformance,
     openapi_checks.ignored_auth,
 ]
+HEALTH_CHECKS = [check for check in CHECKS if check is not checks.not_a_server_error]
 
 
 _DIRECTORY = tempfile.TemporaryDirectory(prefix="citygate-schemathesis-")
@@ -71,11 +72,7 @@ def _demo_sessions() -> Iterator[Session]:
 _ADMIN = _demo_database()
 _APP = create_app()
 _APP.dependency_overrides[get_session] = _demo_sessions
-# The import's reading of CSV is being reworked apart from this suite (a one-column file
-# is still a 500 there); it joins the run once that work lands.
-schema = schemathesis.openapi.from_asgi(API_PREFIX + OPENAPI_PATH, _APP).exclude(
-    method="POST", path="/imports"
-)
+schema = schemathesis.openapi.from_asgi(API_PREFIX + OPENAPI_PATH, _APP)
 # Sent as the caller's own headers, so that schemathesis knows the token is a valid one and
 # checks that the operations needing it refuse a request without it, or with a bad one.
 ADMIN = {"Authorization": f"Bearer {_ADMIN}"}
@@ -88,4 +85,7 @@ ADMIN = {"Authorization": f"Bearer {_ADMIN}"}
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 def test_every_operation_does_what_its_document_says(case: schemathesis.Case[Any]) -> None:
-    case.call_and_validate(headers=ADMIN, checks=CHECKS)
+    # /health answers 503 by design when the background lags, and no worker runs here: a
+    # documented problem answer about the service's parts, not a server error.
+    checks_here = HEALTH_CHECKS if case.path == "/health" else CHECKS
+    case.call_and_validate(headers=ADMIN, checks=checks_here)

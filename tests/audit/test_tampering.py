@@ -291,6 +291,7 @@ class TestKeysComeFromTheSettings:
             environment="production",
             audit_key="k" * 40,
             audit_checkpoint_key="AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+            secret_key="s" * 40,
         )
 
         assert settings.audit_key.get_secret_value() == "k" * 40
