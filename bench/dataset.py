@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from app.audit.models import AuditEntry, AuditHead
 from app.auth import tokens
+from app.deliverables.models import Deliverable
 from app.gates.models import GateReview, GateVote
 from app.kpis.models import Kpi, KpiMeasurement
 from app.people.models import ApiToken, Person, PersonRole, Role, new_pseudonym
@@ -28,7 +29,7 @@ from app.privacy.models import ChecklistAnswer
 from app.projects.models import Project, ProjectFactor, ProjectTheme, StageHistory
 from app.reference.models import City
 from bench.audit_chain import chained_rows
-from workflows.catalogue import load_catalogues
+from workflows.catalogue import Catalogue, ChecklistItem, load_catalogues
 
 THEMES = (
     "smart_governance", "smart_economy", "smart_mobility", "smart_environment", "smart_living",
@@ -90,6 +91,7 @@ def build(
         ]
         for part in _chunks(queued + lifecycle):
             _write_projects(connection, rng, part)
+        _make_ready(connection, queued)
         first = _queue_reviews(connection, queued, board[:2], lead)
         for batch in chained_rows(audit):
             connection.execute(insert(AuditEntry), batch)
@@ -357,6 +359,61 @@ def _answers(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         for r in rows
         for item in catalogue.items
     ]  # fmt: skip
+
+
+def _make_ready(connection: Connection, rows: list[dict[str, Any]]) -> None:
+    """What the idea gate's must-meet criteria ask for, so that the deciding vote is a Go on
+    a project that still meets them when the board decides (it is checked again then): the
+    pre-screen answered (no high risk), the must-meet checklist items answered so that they
+    pass and accepted, a KPI with a baseline and a target, the project plan attached."""
+    catalogues = load_catalogues()
+    answers = []
+    for r in rows:
+        for item in catalogues["prescreen"].items:
+            answers.append(_answer(r["id"], catalogues["prescreen"], item, False))
+        for catalogue in catalogues.values():
+            for item in catalogue.items:
+                if catalogue.name != "prescreen" and item.gates.get(GATES[0]) == "must":
+                    answers.append(_answer(r["id"], catalogue, item, _passing(item), "acceptable"))
+    connection.execute(insert(ChecklistAnswer), answers)
+    connection.execute(
+        insert(Kpi),
+        [
+            {"project_id": r["id"], "name": "Residents reached", "unit": "count",
+             "baseline": 10.0, "target": 100.0, "direction": "increase", "created_at": START}
+            for r in rows
+        ],
+    )  # fmt: skip
+    connection.execute(
+        insert(Deliverable),
+        [
+            {"project_id": r["id"], "title": "Project plan", "document_type": "project_plan",
+             "url": f"https://docs.example.org/{r['id']}/plan.pdf", "content_hash": "0" * 64,
+             "stage": "idea", "added_by_pseudonym": "bench", "added_at": START}
+            for r in rows
+        ],
+    )  # fmt: skip
+
+
+def _passing(item: ChecklistItem) -> bool | str:
+    if item.pass_when:
+        return item.pass_when[0]
+    if item.answer_type == "yes_no":
+        return True
+    return item.choices[0] if item.answer_type == "choice" else "Answered in full."
+
+
+def _answer(
+    project_id: int,
+    catalogue: Catalogue,
+    item: ChecklistItem,
+    value: object,
+    state: str = "pending",
+) -> dict[str, Any]:
+    return {"project_id": project_id, "checklist": catalogue.name, "item_id": item.id,
+            "catalogue_version": catalogue.version, "item_fingerprint": item.fingerprint,
+            "answer": value, "evidence": [], "answered_by_pseudonym": "bench",
+            "answered_at": START, "review_state": state}  # fmt: skip
 
 
 def _queue_reviews(

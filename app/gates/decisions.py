@@ -17,8 +17,9 @@ from app.auth.principal import Actor, Principal
 from app.clock import utcnow
 from app.concurrency import Precondition, check_version
 from app.gates import repository
-from app.gates.errors import ReviewDecided
+from app.gates.errors import GoRefused, ReviewDecided
 from app.gates.models import GateCondition, GateReview, GateVote, ReviewStatus
+from app.gates.readiness import failing_must_meet
 from app.gates.schemas import ChairDecisionCreate, ConditionTerms, VoteCreate
 from app.outbox.writer import emit
 from app.portfolio.tallies import count_decision
@@ -180,6 +181,17 @@ def _decide(
     actor: Actor,
 ) -> None:
     assert review.id is not None
+    if decision is Decision.GO:
+        # The board decides on the project as it is now, not as it was submitted: a gate
+        # is never passed while a must-meet criterion fails (a DPIA reopened meanwhile).
+        failing = failing_must_meet(
+            session, project, engine_of(project, registry).workflow, registry.catalogues
+        )
+        if failing:
+            raise GoRefused(
+                review.gate,
+                [{"id": r.id, "label": r.label, "reason": r.reason} for r in failing],
+            )
     trigger = DECISION_TRIGGERS.get(decision)
     if trigger is not None:
         move_reason = f"{decision.value.capitalize()} at gate {review.gate}: {reason}"

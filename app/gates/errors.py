@@ -22,6 +22,19 @@ class GateNotReady(Conflict):
         super().__init__(f"Gate {gate!r} cannot be submitted yet. {names}", failing=failing)
 
 
+class GoRefused(Conflict):
+    type_slug = "go-refused"
+    title = "Must-meet criteria fail now"
+
+    def __init__(self, gate: str, failing: list[dict[str, Any]]) -> None:
+        names = "; ".join(f"{f['label']}: {f['reason']}" for f in failing)
+        super().__init__(
+            f"Gate {gate!r} cannot be decided Go while a must-meet criterion fails; it changed "
+            f"since the submission. {names} Decide Hold or Recycle, or wait until it is met.",
+            failing=failing,
+        )
+
+
 class ReviewAlreadyOpen(Conflict):
     type_slug = "review-already-open"
     title = "A review is already open"

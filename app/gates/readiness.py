@@ -17,7 +17,7 @@ from app.projects.service import project_id_of
 from workflows.catalogue import Catalogue
 from workflows.definition import Transition, Workflow
 from workflows.evidence import Evidence, KpiEvidence, Measurement, OpenCondition
-from workflows.gates import Gate, Readiness, evaluate
+from workflows.gates import CriterionResult, Gate, Readiness, evaluate
 
 
 def evidence_for(
@@ -62,6 +62,22 @@ def evidence_for(
             for c, gate in gates.open_conditions(session, project_id)
         ),
     )
+
+
+def failing_must_meet(
+    session: Session, project: Project, workflow: Workflow, catalogues: Mapping[str, Catalogue]
+) -> list[CriterionResult]:
+    """The must-meet criteria of the next gate that fail now. The similar-project search
+    runs only when a must-meet criterion needs it (the scorecard is not asked for here)."""
+    ahead = workflow.next_gate(project.stage)
+    if ahead is None:
+        return []
+    _, gate = ahead
+    evidence = evidence_for(session, project, workflow, catalogues)
+    if not project.reuse_considered and any(c.kind == "reuse_considered" for c in gate.must_meet):
+        found = similar_to_project(session, project=project, limit=3)
+        evidence = replace(evidence, similar=tuple((s.title, s.city, s.score) for s in found))
+    return evaluate(replace(gate, should_meet=()), evidence).failing_must_meet
 
 
 def readiness_of(
