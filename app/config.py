@@ -61,6 +61,10 @@ class Settings(BaseSettings):
     outbox_sweep_seconds: float = Field(default=10, gt=0)
     reminder_sweep_seconds: float = Field(default=30, gt=0)
     mail_sweep_seconds: float = Field(default=60, gt=0)
+    # Upkeep: expired Idempotency-Key answers deleted, the audit head signed and kept
+    # outside the database (skipped when the chain has not grown since the last one).
+    idempotency_sweep_seconds: float = Field(default=3600, gt=0)
+    audit_checkpoint_seconds: float = Field(default=300, gt=0)
     # A beat holds the scheduling lease this long; a second beat takes over only after.
     beat_lease_seconds: float = Field(default=30, gt=0)
 

@@ -23,4 +23,12 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
             "task": "mail.sweep",
             "schedule": settings.mail_sweep_seconds,
         },
+        "sweep expired idempotency keys": {
+            "task": "idempotency.sweep",
+            "schedule": settings.idempotency_sweep_seconds,
+        },
+        "checkpoint the audit chain": {
+            "task": "audit.checkpoint",
+            "schedule": settings.audit_checkpoint_seconds,
+        },
     }

@@ -41,6 +41,18 @@ def take_checkpoint(session: Session, *, path: Path | None = None) -> checkpoint
     return checkpoint
 
 
+def checkpoint_if_grown(
+    session: Session, *, path: Path | None = None
+) -> checkpoints.Checkpoint | None:
+    """A checkpoint of the head, unless the last one kept already signs this head."""
+    kept = checkpoints.load(path)
+    head = session.get(AuditHead, 1)
+    seq = head.last_seq if head else 0
+    if kept and kept[-1].seq == seq:
+        return None
+    return take_checkpoint(session, path=path)
+
+
 def _actors(session: Session) -> dict[str, Actor]:
     rows = session.connection().execute(
         select(col(Person.pseudonym), col(Person.id), col(Person.erased_at))
