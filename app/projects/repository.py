@@ -3,6 +3,7 @@
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -10,6 +11,7 @@ from sqlalchemy import (
     CompoundSelect,
     Integer,
     String,
+    and_,
     bindparam,
     cast,
     func,
@@ -23,6 +25,7 @@ from sqlmodel import Session, col, delete, select
 
 from app.portfolio.models import ProjectTerm
 from app.portfolio.similarity import word_terms
+from app.projects import paging
 from app.projects.models import (
     Project,
     ProjectFactor,
@@ -133,9 +136,17 @@ def replace_factors(session: Session, project_id: int, factors: list[ProjectFact
 
 
 def search(
-    session: Session, filters: ProjectFilters, *, offset: int, limit: int
-) -> tuple[list[Project], int]:
-    """One page of projects matching the filters, newest first, and the total count."""
+    session: Session,
+    filters: ProjectFilters,
+    *,
+    limit: int,
+    offset: int = 0,
+    after: tuple[datetime, int] | None = None,
+    exact: bool = False,
+) -> tuple[list[Project], paging.Total]:
+    """One page of projects matching the filters, newest first, and their total
+    (exact up to a threshold or when asked; see app/projects/paging.py). The page starts
+    after the row `after` names, or at `offset`."""
     conditions = []
     if filters.city_id is not None:
         conditions.append(col(Project.city_id) == filters.city_id)
@@ -151,13 +162,20 @@ def search(
         )
     if filters.text is not None:
         conditions.extend(_text_conditions(filters.text))
-    total = session.exec(select(func.count()).select_from(Project).where(*conditions)).one()
+    total = paging.count(session, sa_select(col(Project.id)).where(*conditions), exact=exact)
+    query = select(Project).where(*conditions)
+    if after is not None:
+        created_at, row_id = after
+        query = query.where(
+            or_(
+                col(Project.created_at) < created_at,
+                and_(col(Project.created_at) == created_at, col(Project.id) < row_id),
+            )
+        )
+    else:
+        query = query.offset(offset)
     page = session.exec(
-        select(Project)
-        .where(*conditions)
-        .order_by(col(Project.created_at).desc(), col(Project.id).desc())
-        .offset(offset)
-        .limit(limit)
+        query.order_by(col(Project.created_at).desc(), col(Project.id).desc()).limit(limit)
     )
     return list(page), total
 

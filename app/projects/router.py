@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Header, Query, Request, Response
 from sqlmodel import Session
 
 from app.auth.dependencies import PrincipalDep, ProjectLeadDep, require_for_city
@@ -11,14 +11,14 @@ from app.auth.principal import Actor
 from app.concurrency import IfMatchDep, Precondition, etag
 from app.config import get_settings
 from app.db import SessionDep
-from app.errors import problem
+from app.errors import AppError, problem
 from app.fields import Code, SearchText, Tag
 from app.lifecycle import RegistryDep
 from app.paths import MAX_ID
 from app.people.models import Role
 from app.portfolio.duplicate_search import duplicates_of
 from app.portfolio.term_index import document_of
-from app.projects import moves, repository, service
+from app.projects import moves, paging, repository, service
 from app.projects.dependencies import LeadOfProjectDep, ProjectDep
 from app.projects.models import Project
 from app.projects.read_model import read_many, read_one
@@ -74,8 +74,10 @@ def create_project(
     return ProjectCreated(**read.model_dump(exclude_unset=True), likely_duplicates=likely)
 
 
-@router.get("", responses=problem(401, 422), response_model_exclude_unset=True)
+@router.get("", responses=problem(400, 401, 422), response_model_exclude_unset=True)
 def list_projects(
+    request: Request,
+    response: Response,
     session: SessionDep,
     principal: PrincipalDep,
     city: Annotated[int | None, Query(ge=1, le=MAX_ID, description="Owning city id.")] = None,
@@ -92,18 +94,56 @@ def list_projects(
             "English terms for the same thing, first six letters)."
         ),
     ] = None,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    page: Annotated[int | None, Query(ge=1, le=100_000, description="Default 1.")] = None,
     page_size: Annotated[int, Query(alias="pageSize", ge=1, le=100)] = 20,
+    cursor: Annotated[
+        str | None,
+        Query(max_length=200, description="From a page's `next`; instead of `page`."),
+    ] = None,
+    prefer: Annotated[
+        str | None,
+        Header(
+            max_length=200,
+            description="`count=exact` for an exact total above 1,000 matches (RFC 7240).",
+        ),
+    ] = None,
 ) -> ProjectPage:
-    """List projects, newest first, filtered and paged, with the total count."""
+    """List projects, newest first, filtered, paged by number or by cursor, with the total."""
+    if cursor is not None and page is not None:
+        raise AppError("Send either `page` or `cursor`, not both.")
     filters = ProjectFilters(
         city_id=city, theme_code=theme, stage=stage, solution_type=solution_type, text=q
     )
+    exact = paging.wants_exact(prefer)
+    after = paging.decode_cursor(cursor) if cursor is not None else None
     projects, total = repository.search(
-        session, filters, offset=(page - 1) * page_size, limit=page_size
+        session,
+        filters,
+        offset=((page or 1) - 1) * page_size,
+        limit=page_size + 1,
+        after=after,
+        exact=exact,
     )
+    more, projects = len(projects) > page_size, projects[:page_size]
+    following = None
+    if more:
+        last = projects[-1]
+        assert last.id is not None
+        following = str(
+            request.url.remove_query_params(["page", "cursor"]).include_query_params(
+                cursor=paging.encode_cursor(last.created_at, last.id)
+            )
+        )
+        response.headers["Link"] = f'<{following}>; rel="next"'
+    if exact:
+        response.headers["Preference-Applied"] = paging.PREFER_EXACT
     return ProjectPage(
-        items=read_many(session, projects, principal), total=total, page=page, page_size=page_size
+        items=read_many(session, projects, principal),
+        total=total.value,
+        total_is_exact=total.exact,
+        page=None if cursor is not None else (page or 1),
+        page_size=page_size,
+        next=following,
     )
 
 
