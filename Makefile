@@ -59,7 +59,10 @@ check-migrations: $(STAMP)
 	DATABASE_URL=sqlite:///var/migrations-check.db $(BIN)/alembic upgrade head
 	DATABASE_URL=sqlite:///var/migrations-check.db $(BIN)/alembic check
 
-test: lint typecheck check-migrations test-sqlite test-postgres
+# The two passes run side by side (each prints its report when it ends): most of a
+# pass waits on workers, servers and databases, so two fit on two cores.
+test: lint typecheck check-migrations
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 # The benchmark (bench/README.md); BENCH_ARGS="--scale small" for the quick table.
 BENCH_ARGS ?=

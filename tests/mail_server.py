@@ -29,6 +29,8 @@ class MailServer:
     hold_when: Callable[[EmailMessage], bool] | None = None
     holding: threading.Event = field(default_factory=threading.Event)
     release: threading.Event = field(default_factory=threading.Event)
+    # Set when the client of a held delivery went away (the server saw its connection end).
+    gone: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
@@ -36,8 +38,12 @@ class MailServer:
         assert isinstance(mail, EmailMessage)
         if self.hold_when is not None and self.hold_when(mail):
             self.holding.set()
-            while not self.release.is_set():
-                await asyncio.sleep(0.02)
+            try:
+                while not self.release.is_set():
+                    await asyncio.sleep(0.02)
+            except asyncio.CancelledError:  # aiosmtpd cancels the handler when the client goes
+                self.gone.set()
+                raise
             if server.transport is None or server.transport.is_closing():
                 return "451 client gone before the answer; not accepted"
         with self.lock:

@@ -54,6 +54,8 @@ def test_worker_killed_mid_batch_delivers_each_reminder_once(
     background.send("reminders.sweep")
     wait_for(mail_server.holding.is_set, 30, "the worker to be in the middle of the batch")
     first.kill()
+    # A server answers only a client that is still there: let it see the connection end.
+    wait_for(mail_server.gone.is_set, 10, "the server to see the killed worker's connection end")
     mail_server.hold_when = None
     mail_server.release.set()
     assert len(mail_server.accepted) == KILL_AT
