@@ -111,13 +111,22 @@ def _counted_matrix(session: Session, *, by: str, theme: str | None, stage: str 
         query = query.where(col(MatrixCell.theme_code) == theme)
     if stage is not None:
         query = query.where(col(MatrixCell.stage) == stage)
-    counts = (
-        (row[0], *cities[row[0]], row[1], stage_name, count)
-        for row in connection.execute(query).all()
-        for stage_name, count in zip(stages, row[2:], strict=True)
-        if count
-    )
-    return _matrix_of(by, counts)
+    # Rows come grouped by city and theme already: a city's row is made as it comes, and
+    # only provinces are summed here. Rows are built without validation (the database's
+    # integers and the catalogue's codes are what the model holds).
+    totals: dict[tuple[str, int | None, str, str], dict[str, int]] = {}
+    for city_id, theme_code, *per_stage_counts in connection.execute(query):
+        name, province = cities[city_id]
+        key = (
+            (province, None, province, theme_code)
+            if by == "province"
+            else (name, city_id, province, theme_code)
+        )
+        found = totals.setdefault(key, {})
+        for stage_name, count in zip(stages, per_stage_counts, strict=True):
+            if count:
+                found[stage_name] = found.get(stage_name, 0) + int(count)
+    return _matrix_from(by, totals)
 
 
 def _matrix_of(by: str, counts: Iterable[tuple[int | None, str, str, str, str, int]]) -> Matrix:
@@ -129,18 +138,23 @@ def _matrix_of(by: str, counts: Iterable[tuple[int | None, str, str, str, str, i
             else (city, city_id, province, theme)
         )
         cells[key][stage_name] = cells[key].get(stage_name, 0) + count
+    return _matrix_from(by, cells)
+
+
+def _matrix_from(by: str, cells: dict[tuple[str, int | None, str, str], dict[str, int]]) -> Matrix:
     rows = [
-        MatrixRow(
-            key=k[0],
-            city_id=k[1],
-            province=k[2],
-            theme=k[3],
+        MatrixRow.model_construct(
+            key=key[0],
+            city_id=key[1],
+            province=key[2],
+            theme=key[3],
             stages=stages,
             total=sum(stages.values()),
         )
-        for k, stages in sorted(cells.items(), key=lambda item: (item[0][0], item[0][3]))
+        for key, stages in sorted(cells.items(), key=lambda item: (item[0][0], item[0][3]))
+        if stages
     ]
-    return Matrix(by=by, rows=rows)
+    return Matrix.model_construct(by=by, rows=rows)
 
 
 def pipeline(session: Session, *, now: datetime | None = None) -> Pipeline:
