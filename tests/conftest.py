@@ -37,7 +37,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     already and would only run again unchanged."""
     if not os.environ.get("CITYGATE_TEST_DATABASE_URL"):
         return
-    here, elsewhere = [], []
+    here: list[pytest.Item] = []
+    elsewhere: list[pytest.Item] = []
     for item in items:
         touches = DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
         (here if touches else elsewhere).append(item)
