@@ -78,7 +78,8 @@ class Settings(BaseSettings):
     smtp_timeout_seconds: float = Field(default=20, gt=0)
     mail_from: str = "citygate <citygate@example.org>"
     mail_dir: Path = Path("var/mail")
-    # Digests go out after this hour, local time; weekly ones on Mondays.
+    # Digests go out after this hour, local time; weekly ones on Mondays. In demo the
+    # default is 0, so a newcomer's reminders arrive within a minute at any hour.
     mail_timezone: str = "Europe/Amsterdam"
     digest_hour: int = Field(default=7, ge=0, le=23)
     # A mail claimed by a worker that died is sent again after this long.
@@ -97,6 +98,12 @@ class Settings(BaseSettings):
     audit_key: SecretStr = SecretStr(DEMO_AUDIT_KEY)
     audit_checkpoint_key: SecretStr = SecretStr(DEMO_CHECKPOINT_KEY)
     audit_checkpoints_path: Path = Path("var/audit-checkpoints.jsonl")
+
+    @model_validator(mode="after")
+    def _digests_at_any_hour_in_demo(self) -> Self:
+        if self.environment == "demo" and "digest_hour" not in self.model_fields_set:
+            self.digest_hour = 0
+        return self
 
     @model_validator(mode="after")
     def _real_keys_outside_demo(self) -> Self:

@@ -2,7 +2,8 @@
 
 The embedded mode's one command. Ctrl-C reaches all three (they share the terminal's
 process group); if one of them stops on its own, the others are stopped too and the
-exit status says which failed.
+exit status says which failed. The worker and beat log warnings and errors only: at
+INFO every sweep writes five lines every few seconds over the API's own log.
 """
 
 import subprocess
@@ -20,10 +21,10 @@ def commands(host: str, port: int) -> dict[str, list[str]]:
     return {
         "api": [str(bin_dir / "uvicorn"), "app.main:app", "--host", host, "--port", str(port)],
         "worker": [
-            str(bin_dir / "celery"), "-A", CELERY_APP, "worker", "--loglevel", "INFO",
+            str(bin_dir / "celery"), "-A", CELERY_APP, "worker", "--loglevel", "WARNING",
             "--concurrency", "2", "--without-gossip", "--without-mingle",
         ],
-        "beat": [str(bin_dir / "celery"), "-A", CELERY_APP, "beat", "--loglevel", "INFO"],
+        "beat": [str(bin_dir / "celery"), "-A", CELERY_APP, "beat", "--loglevel", "WARNING"],
     }  # fmt: skip
 
 

@@ -108,3 +108,17 @@ class TestDigests:
 def _text(mail: object) -> str:
     body = mail.get_body(preferencelist=("plain",))  # type: ignore[attr-defined]
     return str(body.get_content())
+
+
+class TestDigestHour:
+    def test_the_demo_sends_digests_at_any_hour_and_a_city_from_seven(self) -> None:
+        city = Settings(
+            environment="production",
+            secret_key="s" * 40,
+            audit_key="k" * 40,
+            audit_checkpoint_key="AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+        )
+
+        assert Settings(environment="demo").digest_hour == 0
+        assert Settings(environment="demo", digest_hour=9).digest_hour == 9
+        assert city.digest_hour == 7
