@@ -40,6 +40,8 @@ from app.projects.router import router as projects_router
 from app.reference.router import router as reference_router
 from app.reminders.router import router as reminders_router
 from app.request_context import RequestIdMiddleware
+from app.web.pages import router as web_pages
+from app.web.security import PageSecurityHeadersMiddleware
 from app.workflows_api.router import router as workflows_router
 from workflows.invalid import WorkflowInvalid
 
@@ -76,6 +78,10 @@ async def _startup(_app: FastAPI) -> AsyncIterator[None]:
 LARGE_BODIES = {f"{API_PREFIX}/imports": IMPORT_MAX_BYTES}
 
 
+# The pages people use in a browser, beside the JSON API (app/web, app/<domain>/pages.py).
+PAGE_ROUTERS = (web_pages,)
+
+
 def create_app() -> FastAPI:
     assert metadata.tables, "every table is registered through app.models"
     # The document and its viewer are served under the API's base path (app/api.py);
@@ -106,7 +112,10 @@ def create_app() -> FastAPI:
     )
     app.add_middleware(RequestIdMiddleware)
     app.add_middleware(ApiVersionMiddleware)
+    app.add_middleware(PageSecurityHeadersMiddleware, https=get_settings().environment != "demo")
     app.include_router(_api())
+    for pages in PAGE_ROUTERS:
+        app.include_router(pages)
     install_document(app)
     install_static(app)
     _document_problem_schema(app)
