@@ -34,6 +34,7 @@ from app.models import metadata
 from app.notifications.router import router as notifications_router
 from app.outbox.router import router as events_router
 from app.people.router import router as people_router
+from app.portfolio.pages import router as portfolio_pages
 from app.portfolio.router import router as portfolio_router
 from app.privacy.router import router as privacy_router
 from app.projects.router import router as projects_router
@@ -79,7 +80,7 @@ LARGE_BODIES = {f"{API_PREFIX}/imports": IMPORT_MAX_BYTES}
 
 
 # The pages people use in a browser, beside the JSON API (app/web, app/<domain>/pages.py).
-PAGE_ROUTERS = (web_pages,)
+PAGE_ROUTERS = (web_pages, portfolio_pages)
 
 
 def create_app() -> FastAPI:

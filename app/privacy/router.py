@@ -6,7 +6,7 @@ from fastapi import APIRouter, Path, Response
 from fastapi.responses import HTMLResponse
 from sqlmodel import Session
 
-from app.concurrency import IfMatchDep, set_etag
+from app.concurrency import IfMatchDep, Precondition, set_etag
 from app.db import SessionDep
 from app.errors import problem
 from app.lifecycle import RegistryDep
@@ -17,6 +17,7 @@ from app.privacy.schemas import (
     AnswerCreate,
     CatalogueItemRead,
     CatalogueRead,
+    ChecklistAnswers,
     ChecklistRead,
     DpiaRead,
     ItemRead,
@@ -108,6 +109,41 @@ def answer_item(
         expected_version=expected,
     )
     set_etag(response, answer.version)
+    return _checklist_read(session, project, name, registry)
+
+
+@router.patch(
+    "/projects/{project_id}/checklists/{name}", responses=problem(400, 401, 403, 404, 409, 412, 422)
+)
+def answer_checklist(
+    actor: LeadOfProjectDep,
+    project: ProjectDep,
+    name: Name,
+    body: ChecklistAnswers,
+    session: SessionDep,
+    registry: RegistryDep,
+) -> ChecklistRead:
+    """Answer many items of a checklist at once, all or nothing: one bad answer or one
+    stale `version` refuses the lot and changes nothing. Items not sent keep their
+    answers. Each changed answer waits for the privacy officer's review, as with the
+    single-item operation."""
+    service.answer_items(
+        session,
+        project=project,
+        checklist=name,
+        answers=[
+            (
+                answer.item_id,
+                AnswerCreate(answer=answer.answer, evidence=answer.evidence),
+                None
+                if answer.version is None
+                else Precondition(versions=frozenset({str(answer.version)})),
+            )
+            for answer in body.answers
+        ],
+        registry=registry,
+        actor=actor,
+    )
     return _checklist_read(session, project, name, registry)
 
 
