@@ -37,6 +37,7 @@ from app.people.router import router as people_router
 from app.portfolio.pages import router as portfolio_pages
 from app.portfolio.router import router as portfolio_router
 from app.privacy.router import router as privacy_router
+from app.projects.pages import router as projects_pages
 from app.projects.router import router as projects_router
 from app.reference.router import router as reference_router
 from app.reminders.router import router as reminders_router
@@ -80,7 +81,7 @@ LARGE_BODIES = {f"{API_PREFIX}/imports": IMPORT_MAX_BYTES}
 
 
 # The pages people use in a browser, beside the JSON API (app/web, app/<domain>/pages.py).
-PAGE_ROUTERS = (web_pages, portfolio_pages)
+PAGE_ROUTERS = (web_pages, portfolio_pages, projects_pages)
 
 
 def create_app() -> FastAPI:

@@ -8,7 +8,6 @@ from sqlmodel import col, select
 
 from app.auth.principal import ANONYMOUS
 from app.db import SessionDep
-from app.fields import Code
 from app.kpis import service as kpis
 from app.lifecycle import RegistryDep
 from app.portfolio import views
@@ -23,10 +22,6 @@ from app.web.visit import VisitDep
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 Filter = Annotated[str | None, Query(max_length=80)]
-
-
-def _chosen(value: str | None) -> str | None:
-    return value or None
 
 
 @router.get("/")
