@@ -36,6 +36,7 @@ from app.outbox.router import router as events_router
 from app.people.router import router as people_router
 from app.portfolio.pages import router as portfolio_pages
 from app.portfolio.router import router as portfolio_router
+from app.privacy.pages import router as privacy_pages
 from app.privacy.router import router as privacy_router
 from app.projects.pages import router as projects_pages
 from app.projects.router import router as projects_router
@@ -81,7 +82,7 @@ LARGE_BODIES = {f"{API_PREFIX}/imports": IMPORT_MAX_BYTES}
 
 
 # The pages people use in a browser, beside the JSON API (app/web, app/<domain>/pages.py).
-PAGE_ROUTERS = (web_pages, portfolio_pages, projects_pages)
+PAGE_ROUTERS = (web_pages, portfolio_pages, projects_pages, privacy_pages)
 
 
 def create_app() -> FastAPI:

@@ -182,7 +182,56 @@ def review_item(
     expected_version: Precondition | None = None,
 ) -> ChecklistAnswer:
     """The privacy officer's judgement: pending, to correct, improvable or acceptable."""
+    reviewed = review_items(
+        session,
+        project=project,
+        reviews=[(checklist, item_id, data, expected_version)],
+        registry=registry,
+        actor=actor,
+    )
+    return reviewed[0]
+
+
+def review_items(
+    session: Session,
+    *,
+    project: Project,
+    reviews: Sequence[tuple[str, str, ReviewCreate, Precondition | None]],
+    registry: WorkflowRegistry,
+    actor: Actor,
+) -> list[ChecklistAnswer]:
+    """Judge several answers of a project at once: all are saved, or none."""
     ensure_open(project, registry)
+    reviewed = [
+        _put_review(
+            session,
+            project=project,
+            checklist=checklist,
+            item_id=item_id,
+            data=data,
+            registry=registry,
+            actor=actor,
+            expected_version=expected,
+        )
+        for checklist, item_id, data, expected in reviews
+    ]
+    session.commit()
+    for answer in reviewed:
+        session.refresh(answer)
+    return reviewed
+
+
+def _put_review(
+    session: Session,
+    *,
+    project: Project,
+    checklist: str,
+    item_id: str,
+    data: ReviewCreate,
+    registry: WorkflowRegistry,
+    actor: Actor,
+    expected_version: Precondition | None,
+) -> ChecklistAnswer:
     catalogue_item(registry.catalogues, checklist, item_id)
     answer = repository.answer_to(
         session, project_id_of(project), checklist, item_id, for_update=True
@@ -223,8 +272,6 @@ def review_item(
             "review_state": data.state.value,
         },
     )
-    session.commit()
-    session.refresh(answer)
     return answer
 
 
