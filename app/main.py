@@ -24,6 +24,7 @@ from app.deliverables.router import router as deliverables_router
 from app.errors import Problem, install_error_handlers
 from app.exchange.router import MAX_BYTES as IMPORT_MAX_BYTES
 from app.exchange.router import router as exchange_router
+from app.gates.pages import router as gates_pages
 from app.gates.router import router as gates_router
 from app.health.router import router as health_router
 from app.idempotency.middleware import IdempotencyMiddleware
@@ -82,7 +83,7 @@ LARGE_BODIES = {f"{API_PREFIX}/imports": IMPORT_MAX_BYTES}
 
 
 # The pages people use in a browser, beside the JSON API (app/web, app/<domain>/pages.py).
-PAGE_ROUTERS = (web_pages, portfolio_pages, projects_pages, privacy_pages)
+PAGE_ROUTERS = (web_pages, portfolio_pages, projects_pages, privacy_pages, gates_pages)
 
 
 def create_app() -> FastAPI:
