@@ -16,7 +16,7 @@ from app.people.models import Person, Role
 from app.web import sessions
 from app.web.language import LANGUAGE_COOKIE
 from app.web.routing import PageRoute
-from app.web.templating import gettext
+from app.web.templating import translate
 from app.web.visit import SESSION_COOKIE, FormDep, VisitDep
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -75,16 +75,16 @@ def request_link(visit: VisitDep, form: FormDep, session: SessionDep) -> Respons
             send_now(
                 session,
                 person=person,
-                subject=gettext(language, "Your sign-in link for citygate"),
+                subject=translate(language, "Your sign-in link for citygate"),
                 paragraphs=[
-                    gettext(language, "Someone asked to sign in to citygate as you."),
-                    gettext(
+                    translate(language, "Someone asked to sign in to citygate as you."),
+                    translate(
                         language,
                         "The link works once, for 15 minutes. If it was not you, ignore this mail.",
                     ),
                 ],
                 link=link,
-                link_label=gettext(language, "Sign in to citygate"),
+                link_label=translate(language, "Sign in to citygate"),
                 dedupe_key=f"sign-in:{secret[:16]}",
                 settings=visit.settings,
             )

@@ -18,7 +18,7 @@ from app.auth.errors import NotAuthenticated
 from app.config import get_settings
 from app.errors import AppError
 from app.web import language
-from app.web.templating import gettext, render_text
+from app.web.templating import render_text, translate
 from app.web.visit import CsrfRefused, Visit
 
 logger = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ class PageRoute(APIRoute):
                 target = quote(request.url.path, safe="/")
                 return RedirectResponse(f"/sign-in?next={target}", status_code=303)
             except CsrfRefused:
-                message = gettext(
+                message = translate(
                     _bare_visit(request).language,
                     "This form was not sent from an open page of yours; nothing was changed. "
                     "Go back, reload the page and send it again.",
@@ -73,7 +73,7 @@ class PageRoute(APIRoute):
                 return error_page(request, 403, message)
             except RequestValidationError:
                 lang = _bare_visit(request).language
-                return error_page(request, 404, gettext(lang, "There is no such page."))
+                return error_page(request, 404, translate(lang, "There is no such page."))
             except AppError as refusal:
                 return error_page(request, refusal.status_code, refusal.detail)
 

@@ -52,6 +52,7 @@ LABELS = {
     "required": N_("Required"),
     "recommended": N_("Recommended"),
     "not_required": N_("Not required"),
+    "incomplete": N_("Incomplete"),
     "votes": N_("the votes"),
     "chair": N_("the chair"),
 }
@@ -94,7 +95,7 @@ def render_text(language: str, template: str, context: dict[str, Any]) -> str:
     return environment(language).get_template(template).render(context)
 
 
-def gettext(language: str, message: str, **values: Any) -> str:
+def translate(language: str, message: str, **values: Any) -> str:
     """`message` in `language`, for texts made in code (flash messages, mails)."""
     text = translations(language).gettext(message)
     return text % values if values else text

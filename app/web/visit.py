@@ -18,7 +18,7 @@ from app.config import Settings, get_settings
 from app.db import SessionDep
 from app.people.models import Person
 from app.web import csrf, language, sessions
-from app.web.templating import gettext, render_text
+from app.web.templating import render_text, translate
 
 SESSION_COOKIE = "cg_session"
 VISITOR_COOKIE = "cg_visitor"
@@ -47,7 +47,7 @@ class Visit:
         return csrf.token_for(self.session_secret or self.visitor, self.settings)
 
     def t(self, message: str, **values: Any) -> str:
-        return gettext(self.language, message, **values)
+        return translate(self.language, message, **values)
 
     def render(self, template: str, status: int = 200, **context: Any) -> HTMLResponse:
         page = render_text(
