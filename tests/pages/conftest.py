@@ -17,6 +17,7 @@ from app.web import sessions
 from app.web.visit import SESSION_COOKIE
 
 _CSRF = re.compile(r'name="csrf_token" value="([0-9a-f]{64})"')
+_HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
 
 
 class Visitor:
@@ -36,10 +37,25 @@ class Visitor:
         assert found is not None, "the page has no form"
         return found.group(1)
 
+    def hidden_fields(self, action: str) -> dict[str, str]:
+        """The hidden fields of the open page's first form that posts to `action`."""
+        assert self.page is not None, "open a page first"
+        form = re.search(
+            rf'<form method="post" action="{re.escape(action)}"[^>]*>(.*?)</form>',
+            self.page.text,
+            re.S,
+        )
+        if form is None:
+            return {}
+        return dict(_HIDDEN.findall(form.group(1)))
+
     def send(self, path: str, data: dict[str, Any] | list[tuple[str, str]]) -> httpx.Response:
-        """Send a form of the open page, as a browser would: with its CSRF token."""
+        """Send a form of the open page, as a browser would: with its hidden fields (the
+        CSRF token, the version it shows) and `data` typed in."""
         pairs = list(data.items()) if isinstance(data, dict) else list(data)
-        pairs.append(("csrf_token", self.csrf_token()))
+        typed = {name for name, _ in pairs}
+        hidden = {"csrf_token": self.csrf_token(), **self.hidden_fields(path)}
+        pairs += [(name, value) for name, value in hidden.items() if name not in typed]
         self.page = self.client.post(
             path,
             content=urlencode(pairs),
