@@ -10,11 +10,13 @@ from app.auth.principal import ANONYMOUS
 from app.db import SessionDep
 from app.kpis import service as kpis
 from app.lifecycle import RegistryDep
+from app.paths import MAX_ID
 from app.portfolio import views
 from app.privacy import dpia
 from app.projects import repository as projects
 from app.projects.dependencies import ProjectDep
 from app.projects.read_model import read_one
+from app.projects.repository import ProjectFilters
 from app.reference.models import City, Theme
 from app.web.routing import PageRoute
 from app.web.visit import VisitDep
@@ -22,6 +24,7 @@ from app.web.visit import VisitDep
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 Filter = Annotated[str | None, Query(max_length=80)]
+LIST_SIZE = 100
 
 
 @router.get("/")
@@ -65,6 +68,30 @@ def portfolio(
         stages=stages,
         chosen={"province": chosen_province, "theme": chosen_theme, "stage": chosen_stage},
         pipeline=views.pipeline(session),
+    )
+
+
+@router.get("/public/projects")
+def project_list(
+    visit: VisitDep,
+    session: SessionDep,
+    city: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    theme: Filter = None,
+    stage: Filter = None,
+) -> Response:
+    """The projects behind a cell of the table, newest first."""
+    found, total = projects.search(
+        session,
+        ProjectFilters(city_id=city, theme_code=theme or None, stage=stage or None),
+        offset=0,
+        limit=LIST_SIZE,
+    )
+    cities = {
+        c.id: c.name
+        for c in session.exec(select(City).where(col(City.id).in_({p.city_id for p in found})))
+    }
+    return visit.render(
+        "portfolio/projects.html", projects=found, total=total, cities=cities, shown=LIST_SIZE
     )
 
 

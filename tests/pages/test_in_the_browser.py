@@ -166,11 +166,16 @@ def test_from_idea_to_pilot_by_clicking(journey: Journey) -> None:
     expect(chair.locator("#decision")).to_contain_text("de stemmen")
 
     # The public sees the new stage.
+    # The public finds it from the table, and sees the new stage.
     public = journey.page_of("public")
-    public.goto(journey.url(f"/public/projects/{project}"))
+    public.goto(journey.url("/"))
+    public.get_by_label("Thema").select_option("smart_mobility")
+    public.get_by_role("button", name="Tonen").click()
+    row = public.locator("#matrix tr", has=public.get_by_role("rowheader", name="Apeldoorn"))
+    row.get_by_role("link", name="Pilot: 1").click()
+    public.get_by_role("link", name="Wi-Fi counting in the city centre").click()
     expect(public.locator("#stage")).to_have_text("Pilot")
-    public.goto(journey.url("/?theme=smart_mobility"))
-    expect(public.locator("#matrix")).to_contain_text("Apeldoorn")
+    expect(public.locator("main")).to_contain_text("3 of 3 votes for go")
 
 
 def _vote(page: Page, review_url: str, rationale: str) -> None:
@@ -185,7 +190,7 @@ def test_the_main_pages_have_no_serious_accessibility_problem(journey: Journey) 
     assert journey.project_id, "runs after the journey, on its project"
     project, review = journey.project_id, journey.review_id
     pages = {
-        "public": ["/", "/sign-in", f"/public/projects/{project}"],
+        "public": ["/", "/sign-in", "/public/projects", f"/public/projects/{project}"],
         "lead": [
             "/my/projects",
             "/my/projects/new",

@@ -102,7 +102,13 @@ def pages(
     return {
         "public": (
             browsers(),
-            ["/", "/sign-in", "/sign-in/link?token=x", f"/public/projects/{project_id}"],
+            [
+                "/",
+                "/sign-in",
+                "/sign-in/link?token=x",
+                "/public/projects",
+                f"/public/projects/{project_id}",
+            ],
         ),
         "lead": (
             browser(Role.PROJECT_LEAD),

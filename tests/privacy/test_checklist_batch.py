@@ -19,9 +19,7 @@ def test_the_whole_prescreen_at_once_gives_the_verdict(
     project = make_project(session, registry)
     items = prescreen(client, lead)
     body = {
-        "answers": [
-            {"item_id": item, "answer": item in {"EDPB-C3", "EDPB-C5"}} for item in items
-        ]
+        "answers": [{"item_id": item, "answer": item in {"EDPB-C3", "EDPB-C5"}} for item in items]
     }
 
     response = client.patch(f"/projects/{project.id}/checklists/prescreen", json=body, headers=lead)
