@@ -46,6 +46,7 @@ from app.reminders.router import router as reminders_router
 from app.request_context import RequestIdMiddleware
 from app.web.pages import router as web_pages
 from app.web.security import PageSecurityHeadersMiddleware
+from app.workflows_api.pages import router as workflows_pages
 from app.workflows_api.router import router as workflows_router
 from workflows.invalid import WorkflowInvalid
 
@@ -83,7 +84,14 @@ LARGE_BODIES = {f"{API_PREFIX}/imports": IMPORT_MAX_BYTES}
 
 
 # The pages people use in a browser, beside the JSON API (app/web, app/<domain>/pages.py).
-PAGE_ROUTERS = (web_pages, portfolio_pages, projects_pages, privacy_pages, gates_pages)
+PAGE_ROUTERS = (
+    web_pages,
+    portfolio_pages,
+    projects_pages,
+    privacy_pages,
+    gates_pages,
+    workflows_pages,
+)
 
 
 def create_app() -> FastAPI:

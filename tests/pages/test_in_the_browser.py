@@ -190,7 +190,13 @@ def test_the_main_pages_have_no_serious_accessibility_problem(journey: Journey) 
     assert journey.project_id, "runs after the journey, on its project"
     project, review = journey.project_id, journey.review_id
     pages = {
-        "public": ["/", "/sign-in", "/public/projects", f"/public/projects/{project}"],
+        "public": [
+            "/",
+            "/sign-in",
+            "/public/projects",
+            f"/public/projects/{project}",
+            "/workflows/default/1",
+        ],
         "lead": [
             "/my/projects",
             "/my/projects/new",

@@ -108,6 +108,8 @@ def pages(
                 "/sign-in/link?token=x",
                 "/public/projects",
                 f"/public/projects/{project_id}",
+                "/workflows",
+                "/workflows/default/1",
             ],
         ),
         "lead": (
