@@ -13,11 +13,14 @@ from app.auth.principal import Actor
 from app.concurrency import Precondition
 from app.config import get_settings
 from app.db import SessionDep
+from app.deliverables import service as deliverables
+from app.deliverables.schemas import DeliverableCreate
 from app.errors import AppError
 from app.gates import service as gates
 from app.gates.errors import NoGateAhead
 from app.gates.schemas import ReadinessRead, SubmissionCreate
 from app.kpis import service as kpis
+from app.kpis.schemas import Direction, KpiCreate
 from app.lifecycle import RegistryDep
 from app.people.models import Role
 from app.privacy import dpia
@@ -26,9 +29,10 @@ from app.privacy.read_model import checklist_read
 from app.privacy.schemas import AnswerCreate, ItemAnswer
 from app.projects import moves, repository, service
 from app.projects.dependencies import ProjectDep
-from app.projects.models import Project
+from app.projects.models import FundingSource, HelixRole, Project
 from app.projects.repository import ProjectFilters
-from app.projects.schemas import ProjectCreate
+from app.projects.schemas import ProjectCreate, ProjectUpdate
+from app.projects.service import project_id_of
 from app.reference.models import Theme
 from app.web.forms import field_problems, version_of
 from app.web.routing import PageRoute
@@ -175,10 +179,26 @@ def _project_page(
     checklists = [
         checklist_read(session, project, name, registry) for name in sorted(registry.catalogues)
     ]
+    # The document types the gates ask for (criteria of kind `deliverable_attached`).
+    document_types = sorted(
+        {
+            str(criterion.params["document_type"])
+            for gate in engine.workflow.gates.values()
+            for criterion in gate.must_meet
+            if criterion.kind == "deliverable_attached"
+        }
+    )
     return visit.render(
         "projects/project.html",
         status=status,
         project=project,
+        links=repository.links_for(session, [project_id_of(project)])[project_id_of(project)],
+        documents=deliverables.of_project(session, project_id_of(project)),
+        document_types=document_types,
+        funding_sources=[f.value for f in FundingSource],
+        helix_roles=[r.value for r in HelixRole],
+        directions=[d.value for d in Direction],
+        partner_rows=PARTNER_ROWS,
         readiness=_readiness(session, project, registry),
         checklists=checklists,
         dpia=dpia.dpia_read(session, project, registry),
@@ -350,3 +370,117 @@ def move_project(
         else:
             return visit.redirect(f"/my/projects/{project.id}")
     return _project_page(visit, project, session, registry, status=422, problems=problems)
+
+
+PARTNER_ROWS = 3
+
+
+@router.post("/my/projects/{project_id}/plan")
+def save_plan(
+    visit: VisitDep,
+    actor: LeadDep,
+    project: ProjectDep,
+    form: FormDep,
+    session: SessionDep,
+    registry: RegistryDep,
+) -> Response:
+    """Horizon, budget, funding, partners: what the idea gate asks beyond the idea."""
+    partners = [
+        {"name": form.text(f"partner-{n}"), "role": form.text(f"partner-role-{n}")}
+        for n in range(PARTNER_ROWS)
+        if form.text(f"partner-{n}")
+    ]
+    values: dict[str, object] = {
+        "start_date": form.text("start_date") or None,
+        "end_date": form.text("end_date") or None,
+        "capex_eur": form.text("capex_eur") or None,
+        "funding_sources": form.all("funding_sources"),
+        "effects_within_city": form.get("effects_within_city") == "yes",
+        "ecosystem_partners": partners,
+    }
+    try:
+        data = ProjectUpdate.model_validate(values)
+        service.update_project(
+            session,
+            project=project,
+            data=data,
+            registry=registry,
+            actor=actor,
+            expected_version=_expected(version_of(form, "version")),
+        )
+    except ValidationError as invalid:
+        problems = {f"plan-{k}": v for k, v in field_problems(visit, invalid).items()}
+        return _project_page(visit, project, session, registry, status=422, problems=problems)
+    except AppError as refusal:
+        session.rollback()
+        session.refresh(project)
+        problems = {"plan-form": _refusal_text(visit, refusal)}
+        return _project_page(visit, project, session, registry, status=409, problems=problems)
+    return visit.redirect(f"/my/projects/{project.id}")
+
+
+@router.post("/my/projects/{project_id}/kpis")
+def add_kpi(
+    visit: VisitDep,
+    actor: LeadDep,
+    project: ProjectDep,
+    form: FormDep,
+    session: SessionDep,
+    registry: RegistryDep,
+) -> Response:
+    values = {
+        "name": form.text("name"),
+        "unit": form.text("unit"),
+        "baseline": form.text("baseline") or None,
+        "target": form.text("target") or None,
+        "direction": form.text("direction"),
+    }
+    try:
+        kpis.add_kpi(
+            session,
+            project=project,
+            data=KpiCreate.model_validate(values),
+            registry=registry,
+            actor=actor,
+        )
+    except ValidationError as invalid:
+        problems = {f"kpi-{k}": v for k, v in field_problems(visit, invalid).items()}
+        return _project_page(visit, project, session, registry, status=422, problems=problems)
+    except AppError as refusal:
+        session.rollback()
+        problems = {"kpi-form": _refusal_text(visit, refusal)}
+        return _project_page(visit, project, session, registry, status=409, problems=problems)
+    return visit.redirect(f"/my/projects/{project.id}")
+
+
+@router.post("/my/projects/{project_id}/deliverables")
+def attach_document(
+    visit: VisitDep,
+    actor: LeadDep,
+    project: ProjectDep,
+    form: FormDep,
+    session: SessionDep,
+    registry: RegistryDep,
+) -> Response:
+    values = {
+        "title": form.text("title"),
+        "document_type": form.text("document_type"),
+        "url": form.text("url"),
+        "content_hash": form.text("content_hash").lower(),
+    }
+    try:
+        deliverables.attach(
+            session,
+            project=project,
+            data=DeliverableCreate.model_validate(values),
+            registry=registry,
+            actor=actor,
+        )
+    except ValidationError as invalid:
+        problems = {f"document-{k}": v for k, v in field_problems(visit, invalid).items()}
+        return _project_page(visit, project, session, registry, status=422, problems=problems)
+    except AppError as refusal:
+        session.rollback()
+        problems = {"document-form": _refusal_text(visit, refusal)}
+        return _project_page(visit, project, session, registry, status=409, problems=problems)
+    return visit.redirect(f"/my/projects/{project.id}")

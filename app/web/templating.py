@@ -53,6 +53,22 @@ LABELS = {
     "recommended": N_("Recommended"),
     "not_required": N_("Not required"),
     "incomplete": N_("Incomplete"),
+    "local": N_("Local"),
+    "national": N_("National"),
+    "eu": N_("European"),
+    "government": N_("Government"),
+    "business": N_("Business"),
+    "knowledge_institution": N_("Knowledge institution"),
+    "citizens": N_("Citizens"),
+    "increase": N_("Higher"),
+    "decrease": N_("Lower"),
+    "project_plan": N_("Project plan"),
+    "pilot_report": N_("Pilot report"),
+    "evaluation_report": N_("Evaluation report"),
+    "business_case": N_("Business case"),
+    "reuse_package": N_("Reuse package"),
+    "rollout_report": N_("Roll-out report"),
+    "operations_agreement": N_("Operations agreement"),
     "votes": N_("the votes"),
     "chair": N_("the chair"),
 }
@@ -86,6 +102,7 @@ def environment(language: str) -> Environment:
     env.globals["static_url"] = static_url
     env.globals["label"] = label
     env.globals["role_label"] = label
+    env.tests["startingwith"] = lambda value, prefix: str(value).startswith(prefix)
     env.filters["day"] = _day
     env.filters["minute"] = _minute
     return env

@@ -3,10 +3,10 @@ pre-screen on one form, the privacy officer reviews, the lead submits, three boa
 members vote (one of them on a page gone stale) and the public page shows the new stage.
 Then every main page is scanned with axe-core."""
 
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-import httpx
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
@@ -16,21 +16,10 @@ from app.lifecycle import get_registry
 from app.people.models import Person, Role
 from app.web import sessions
 from app.web.visit import SESSION_COOKIE
-from tests.gates.meeting import add_kpi, attach
 from tests.pages.site import CHROMIUM, Site, fresh_database, live_site
-from tests.people_factories import bearer, make_person, token_for
+from tests.people_factories import make_person
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
-
-# What the idea gate asks beyond the registration form; the lead sends it by the API.
-PLAN = {
-    "start_date": "2027-01-01",
-    "end_date": "2028-06-30",
-    "capex_eur": 80_000,
-    "funding_sources": ["local"],
-    "effects_within_city": True,
-    "ecosystem_partners": [{"name": "Wijkraad Centrum", "role": "citizens"}],
-}
 
 
 @dataclass
@@ -106,13 +95,28 @@ def test_from_idea_to_pilot_by_clicking(journey: Journey) -> None:
     expect(lead.locator("h1")).to_have_text("Wi-Fi counting in the city centre")
     journey.project_id = int(lead.url.rsplit("/", 1)[1])
     project = journey.project_id
-    # Its plan, KPI and project plan arrive by the API, with the lead's bearer token.
-    with Session(journey.site.engine) as session:
-        token = token_for(session, journey.people["lead"])
-    with httpx.Client(base_url=journey.url("/api/v1"), headers=bearer(token)) as api:
-        assert api.patch(f"/projects/{project}", json=PLAN).status_code == 200
-        add_kpi(api, project, bearer(token))
-        attach(api, project, bearer(token), "project_plan")
+    # Its plan, a KPI and the project plan document, each on its form.
+    lead.get_by_label("Begint op").fill("2027-01-01")
+    lead.get_by_label("Eindigt op").fill("2028-06-30")
+    lead.get_by_label("Investering in euro").fill("80000")
+    lead.get_by_label("Lokaal").check()
+    lead.get_by_label("De effecten vallen binnen").check()
+    lead.get_by_label("Partner 1", exact=True).fill("Wijkraad Centrum")
+    lead.get_by_label("Rol van partner 1").select_option("citizens")
+    lead.get_by_role("button", name="Het plan opslaan").click()
+    expect(lead.get_by_label("Investering in euro")).to_have_value("80000")
+    lead.locator("#kpi-name").fill("Visitors counted per hour")
+    lead.locator("#kpi-unit").fill("visitors")
+    lead.locator("#kpi-baseline").fill("0")
+    lead.locator("#kpi-target").fill("95")
+    lead.get_by_label("Beter is").select_option("increase")
+    lead.get_by_role("button", name="De indicator toevoegen").click()
+    expect(lead.get_by_label("Soort document")).to_have_value("project_plan")
+    lead.locator("#document-title").fill("Project plan")
+    lead.get_by_label("Waar het bewaard wordt").fill("https://docs.example.org/wifi/plan.pdf")
+    lead.get_by_label("De SHA-256 ervan").fill(hashlib.sha256(b"plan").hexdigest())
+    lead.get_by_role("button", name="Het document toevoegen").click()
+    expect(lead.get_by_role("link", name="Project plan")).to_be_visible()
 
     # The whole pre-screen on one form; the DPIA verdict shows on the project page.
     lead.goto(journey.url(f"/my/projects/{project}/checklists/prescreen"))

@@ -57,14 +57,30 @@ def _translated(catalogue: Catalog, text: str) -> bool:
     return bool(message.string)
 
 
+VOID = {"area", "br", "col", "hr", "img", "input", "link", "meta", "source", "wbr"}
+
+
 class TextNodes(HTMLParser):
+    """The page's texts, less what it marks as not to be translated (people's own data)."""
+
     def __init__(self) -> None:
         super().__init__()
         self.texts: set[str] = set()
+        self.kept: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in VOID:
+            return
+        if self.kept or ("translate", "no") in attrs:
+            self.kept.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.kept and self.kept[-1] == tag:
+            self.kept.pop()
 
     def handle_data(self, data: str) -> None:
         text = data.strip().strip(":·").strip()
-        if text:
+        if text and not self.kept:
             self.texts.add(text)
 
 
