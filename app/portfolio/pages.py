@@ -27,6 +27,13 @@ Filter = Annotated[str | None, Query(max_length=80)]
 LIST_SIZE = 100
 
 
+# More cities than this with projects, and the table shows provinces until one is chosen:
+# the G40 fit on one screen, a European network does not.
+CITIES_AT_A_GLANCE = 60
+
+Cells = dict[str, dict[str, int]]
+
+
 @router.get("/")
 def portfolio(
     visit: VisitDep,
@@ -38,13 +45,9 @@ def portfolio(
 ) -> Response:
     """Which city does what, on which theme, at which stage: in one table."""
     themes = {t.code: t.name for t in session.exec(select(Theme).order_by(col(Theme.name)))}
-    provinces = sorted(
-        {p for p in session.exec(select(City.province).where(col(City.country) == "NL"))}
-    )
     stages = [s.name for s in registry.latest(visit.settings.default_workflow).workflow.stages]
     chosen_theme = theme if theme in themes else None
     chosen_stage = stage if stage in stages else None
-    chosen_province = province if province in provinces else None
     matrix = views.matrix(
         session,
         by="city",
@@ -54,21 +57,39 @@ def portfolio(
         created_from=None,
         created_to=None,
     )
+    provinces = sorted({row.province for row in matrix.rows})
+    chosen_province = province if province in provinces else None
     rows = [r for r in matrix.rows if chosen_province in (None, r.province)]
-    table: dict[tuple[str, int | None, str], dict[str, dict[str, int]]] = {}
+    by_province = chosen_province is None and len({r.city_id for r in rows}) > CITIES_AT_A_GLANCE
+    table: dict[tuple[str, int | None, str], Cells] = {}
     for row in rows:
-        table.setdefault((row.key, row.city_id, row.province), {})[row.theme] = row.stages
+        key = (
+            (row.province, None, row.province)
+            if by_province
+            else (row.key, row.city_id, row.province)
+        )
+        cells = table.setdefault(key, {}).setdefault(row.theme, {})
+        for stage_name, count in row.stages.items():
+            cells[stage_name] = cells.get(stage_name, 0) + count
     shown_themes = sorted({row.theme for row in rows}, key=lambda code: themes.get(code, code))
     return visit.render(
         "portfolio/matrix.html",
         table=sorted(table.items()),
+        by_province=by_province,
         themes=themes,
         shown_themes=shown_themes,
         provinces=provinces,
         stages=stages,
         chosen={"province": chosen_province, "theme": chosen_theme, "stage": chosen_stage},
-        pipeline=views.pipeline(session),
     )
+
+
+@router.get("/pipeline")
+def pipeline(visit: VisitDep, session: SessionDep) -> Response:
+    """Time per stage, the waits at the gates and their outcomes, as a chart and a table."""
+    found = views.pipeline(session)
+    longest = max((s.p90_days or s.median_days or 0 for s in found.stages), default=0) or 1
+    return visit.render("portfolio/pipeline.html", pipeline=found, longest=longest)
 
 
 @router.get("/public/projects")

@@ -1,12 +1,14 @@
 """Forms: a session acts only in its person's role and city, a form without the
 session's CSRF token changes nothing, and bad input is shown next to its field."""
 
+import pytest
 from sqlmodel import Session, col, func, select
 
 from app.people.models import Person, Role
+from app.portfolio import pages as portfolio_pages
 from app.privacy.models import ChecklistAnswer
 from app.projects.models import Project
-from tests.factories import make_project
+from tests.factories import city_id, make_project
 from tests.pages.conftest import Browsers, Visitor
 from tests.people_factories import make_person
 from workflows.engine import WorkflowRegistry
@@ -169,3 +171,27 @@ class TestBadInput:
         assert "nothing was saved" in page.text.lower() or "niets opgeslagen" in page.text
         saved = {a.item_id: a.answer for a in answers(session, project)}
         assert saved == {"ETH-01": "Changed by the first."}
+
+
+class TestThePortfolioTable:
+    def test_many_cities_are_shown_by_province_until_one_is_chosen(
+        self,
+        browsers: Browsers,
+        session: Session,
+        registry: WorkflowRegistry,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        make_project(session, registry)
+        make_project(session, registry, city_id=city_id(session, "Breda"))
+        visitor = browsers()
+        cities = visitor.open("/?theme=smart_mobility").text
+        monkeypatch.setattr(portfolio_pages, "CITIES_AT_A_GLANCE", 1)
+        provinces = visitor.open("/?theme=smart_mobility").text
+        one = visitor.open("/?theme=smart_mobility&province=Noord-Brabant").text
+
+        assert 'href="/?province=Gelderland&amp;theme=smart_mobility"' in provinces
+        assert ">Apeldoorn<" not in provinces
+        assert ">Breda<" in one
+        assert ">Apeldoorn<" not in one
+        assert ">Apeldoorn<" in cities
+        assert ">Breda<" in cities

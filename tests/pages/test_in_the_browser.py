@@ -199,6 +199,7 @@ def test_the_main_pages_have_no_serious_accessibility_problem(journey: Journey) 
             "/sign-in",
             "/public/projects",
             f"/public/projects/{project}",
+            "/pipeline",
             "/workflows/default/1",
         ],
         "lead": [

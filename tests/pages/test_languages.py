@@ -124,6 +124,7 @@ def pages(
                 "/sign-in/link?token=x",
                 "/public/projects",
                 f"/public/projects/{project_id}",
+                "/pipeline",
                 "/workflows",
                 "/workflows/default/1",
             ],
