@@ -23,6 +23,7 @@ from app.kpis import service as kpis
 from app.kpis.schemas import Direction, KpiCreate
 from app.lifecycle import RegistryDep
 from app.people.models import Role
+from app.portfolio.similar import similar_to_project
 from app.privacy import dpia
 from app.privacy import service as privacy
 from app.privacy.read_model import checklist_read
@@ -199,6 +200,7 @@ def _project_page(
         helix_roles=[r.value for r in HelixRole],
         directions=[d.value for d in Direction],
         partner_rows=PARTNER_ROWS,
+        similar=similar_to_project(session, project=project, limit=5),
         readiness=_readiness(session, project, registry),
         checklists=checklists,
         dpia=dpia.dpia_read(session, project, registry),
