@@ -17,7 +17,7 @@ from app.projects import repository as projects
 from app.projects.dependencies import ProjectDep
 from app.projects.read_model import read_one
 from app.projects.repository import ProjectFilters
-from app.reference.models import City, Theme
+from app.reference.models import City, FactorCategory, Theme
 from app.web.routing import PageRoute
 from app.web.visit import VisitDep
 
@@ -25,6 +25,8 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 Filter = Annotated[str | None, Query(max_length=80)]
 LIST_SIZE = 100
+FACTORS_SHOWN = 60
+GAP_BELOW = 2
 
 
 # More cities than this with projects, and the table shows provinces until one is chosen:
@@ -90,6 +92,32 @@ def pipeline(visit: VisitDep, session: SessionDep) -> Response:
     found = views.pipeline(session)
     longest = max((s.p90_days or s.median_days or 0 for s in found.stages), default=0) or 1
     return visit.render("portfolio/pipeline.html", pipeline=found, longest=longest)
+
+
+@router.get("/factors")
+def factors(visit: VisitDep, session: SessionDep) -> Response:
+    """Bottlenecks (knelpunten) and accelerators (versnellers) per category and theme."""
+    categories = {
+        c.code: (c.name_nl if visit.language == "nl" else c.name)
+        for c in session.exec(select(FactorCategory))
+    }
+    themes = {t.code: t.name for t in session.exec(select(Theme))}
+    counts = views.factors(session, by="theme")
+    return visit.render(
+        "portfolio/factors.html",
+        counts=counts[:FACTORS_SHOWN],
+        categories=categories,
+        themes=themes,
+    )
+
+
+@router.get("/gaps")
+def gaps(visit: VisitDep, session: SessionDep) -> Response:
+    """Themes and cities with few projects, and proven solutions that have not spread."""
+    themes = {t.code: t.name for t in session.exec(select(Theme))}
+    return visit.render(
+        "portfolio/gaps.html", gaps=views.gaps(session, few=GAP_BELOW), themes=themes
+    )
 
 
 @router.get("/public/projects")

@@ -69,6 +69,8 @@ LABELS = {
     "reuse_package": N_("Reuse package"),
     "rollout_report": N_("Roll-out report"),
     "operations_agreement": N_("Operations agreement"),
+    "bottleneck": N_("Bottleneck"),
+    "accelerator": N_("Accelerator"),
     "votes": N_("the votes"),
     "chair": N_("the chair"),
 }

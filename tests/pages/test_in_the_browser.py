@@ -200,6 +200,8 @@ def test_the_main_pages_have_no_serious_accessibility_problem(journey: Journey) 
             "/public/projects",
             f"/public/projects/{project}",
             "/pipeline",
+            "/factors",
+            "/gaps",
             "/workflows/default/1",
         ],
         "lead": [

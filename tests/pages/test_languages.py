@@ -125,6 +125,8 @@ def pages(
                 "/public/projects",
                 f"/public/projects/{project_id}",
                 "/pipeline",
+                "/factors",
+                "/gaps",
                 "/workflows",
                 "/workflows/default/1",
             ],
