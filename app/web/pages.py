@@ -65,7 +65,11 @@ def request_link(visit: VisitDep, form: FormDep, session: SessionDep) -> Respons
             email=email,
         )
     person = people.by_email(session, email)
-    if person is not None and person.erased_at is None:
+    if (
+        person is not None
+        and person.erased_at is None
+        and not sessions.recently_sent(session, person)
+    ):
         secret = sessions.new_link(session, person)
         session.commit()
         link = f"{visit.settings.public_base_url}/sign-in/link?token={secret}"

@@ -18,6 +18,8 @@ from app.people.models import Person
 from app.web.models import SignInLink, WebSession
 
 LINK_LIFETIME = timedelta(minutes=15)
+# A new link no sooner than this after the last: the form cannot be used to flood a mailbox.
+LINK_INTERVAL = timedelta(minutes=1)
 SESSION_LIFETIME = timedelta(hours=12)
 
 
@@ -27,6 +29,16 @@ class LinkRefused(Exception):
 
 def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def recently_sent(session: Session, person: Person) -> bool:
+    """Whether a link went to `person` within the last LINK_INTERVAL."""
+    last = session.exec(
+        select(SignInLink.created_at)
+        .where(SignInLink.person_id == person.id)
+        .order_by(col(SignInLink.created_at).desc())
+    ).first()
+    return last is not None and as_utc(last) > utcnow() - LINK_INTERVAL
 
 
 def new_link(session: Session, person: Person) -> str:

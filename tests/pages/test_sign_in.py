@@ -79,6 +79,21 @@ class TestTheLinkByMail:
         revoked = session.exec(select(WebSession).where(WebSession.person_id == person.id)).one()
         assert revoked.revoked_at is not None
 
+    def test_a_second_request_within_a_minute_sends_no_second_mail(
+        self, browsers: Browsers, session: Session, smtp: MailServer
+    ) -> None:
+        lead(session)
+        browser = browsers()
+        browser.open("/sign-in")
+
+        first = browser.send("/sign-in", {"email": "lotte@x.nl"})
+        browser.open("/sign-in")
+        second = browser.send("/sign-in", {"email": "lotte@x.nl"})
+
+        assert first.text == second.text
+        assert len(smtp.to("lotte@x.nl")) == 1
+        assert len(session.exec(select(SignInLink)).all()) == 1
+
     def test_an_unknown_address_gets_the_same_page_and_no_mail(
         self, browsers: Browsers, session: Session, smtp: MailServer
     ) -> None:
