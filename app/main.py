@@ -34,6 +34,7 @@ from app.lifecycle import get_registry
 from app.models import metadata
 from app.notifications.router import router as notifications_router
 from app.outbox.router import router as events_router
+from app.people.pages import router as people_pages
 from app.people.router import router as people_router
 from app.portfolio.pages import router as portfolio_pages
 from app.portfolio.router import router as portfolio_router
@@ -91,6 +92,7 @@ PAGE_ROUTERS = (
     privacy_pages,
     gates_pages,
     workflows_pages,
+    people_pages,
 )
 
 

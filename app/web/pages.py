@@ -162,4 +162,6 @@ def home(visit: VisitDep) -> Response:
         return visit.redirect("/privacy/queue")
     if principal.has(Role.BOARD_MEMBER):
         return visit.redirect("/board/agenda")
+    if principal.has(Role.ADMINISTRATOR):
+        return visit.redirect("/admin/people")
     return visit.redirect("/")

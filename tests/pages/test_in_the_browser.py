@@ -73,6 +73,7 @@ def journey(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
                 "chair": make_person(
                     session, roles=[Role.BOARD_MEMBER], chair=True, name="Chris Chair"
                 ),
+                "admin": make_person(session, roles=[Role.ADMINISTRATOR], name="Ada Admin"),
             }
             for person in made.people.values():
                 session.refresh(person)
@@ -216,6 +217,7 @@ def test_the_main_pages_have_no_serious_accessibility_problem(journey: Journey) 
             f"/privacy/projects/{project}/document",
         ],
         "chair": ["/board/agenda", f"/board/reviews/{review}"],
+        "admin": ["/admin/people"],
     }
     axe = Axe()
     problems = {}

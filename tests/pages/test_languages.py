@@ -149,6 +149,7 @@ def pages(
                 f"/privacy/projects/{project_id}/document",
             ],
         ),
+        "admin": (browser(Role.ADMINISTRATOR, None), ["/admin/people"]),
         "chair": (
             browser(Role.BOARD_MEMBER, None, chair=True),
             ["/board/agenda", f"/board/reviews/{review_id}"],
