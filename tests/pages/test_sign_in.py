@@ -1,14 +1,17 @@
 """Sign-in by a one-time link in a real mail; sessions that expire and are revoked."""
 
+import base64
 import re
 from collections.abc import Iterator
 from datetime import timedelta
 
+import httpx
 import pytest
 from sqlmodel import Session, select
 
 from app.clock import utcnow
 from app.config import get_settings
+from app.demo.people import issue_demo_tokens
 from app.people.models import Person, Role
 from app.web import sessions
 from app.web.models import SignInLink, WebSession
@@ -175,8 +178,6 @@ class TestTwoWaysIn:
     def test_the_demo_offers_its_people_with_one_click_and_no_one_else(
         self, browsers: Browsers, session: Session
     ) -> None:
-        from app.demo.people import issue_demo_tokens
-
         issue_demo_tokens(session)
         make_person(session, roles=[Role.ADMINISTRATOR], email="real.admin@x.nl")
         browser = browsers()
@@ -194,3 +195,43 @@ class TestTwoWaysIn:
         assert chair.url.path == "/board/agenda"
         assert refused.status_code == 403
         assert "cg_session" not in outsider.client.cookies
+
+
+class TestOutsideTheDemo:
+    @pytest.fixture
+    def production(self, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+        monkeypatch.setenv("ENVIRONMENT", "production")
+        monkeypatch.setenv("SECRET_KEY", "s" * 48)
+        monkeypatch.setenv("AUDIT_KEY", "a" * 40)
+        monkeypatch.setenv("AUDIT_CHECKPOINT_KEY", base64.urlsafe_b64encode(b"k" * 32).decode())
+        get_settings.cache_clear()
+        yield
+        monkeypatch.undo()
+        get_settings.cache_clear()
+
+    def test_the_session_cookie_is_secure_and_there_is_no_one_click_sign_in(
+        self, production: None, browsers: Browsers, session: Session
+    ) -> None:
+        # `production` comes first: the app is made after it, as a deployment's is.
+        issue_demo_tokens(session)
+        token = sessions.new_link(session, lead(session))
+        session.commit()
+        browser = browsers()
+        # Secure cookies travel over HTTPS only, as outside the demo the site is served.
+        browser.client.base_url = httpx.URL("https://testserver")
+        sign_in = browser.open("/sign-in")
+        demo = browser.send("/sign-in/demo", {"email": "chair@demo.citygate.example"})
+        browser.open(f"/sign-in/link?token={token}")
+        redeemed = browser.client.post(
+            "/sign-in/link",
+            data={"token": token, "csrf_token": browser.csrf_token()},
+            follow_redirects=False,
+        )
+
+        assert "chair@demo.citygate.example" not in sign_in.text
+        assert demo.status_code == 403
+        cookie = redeemed.headers["set-cookie"]
+        assert cookie.startswith("cg_session=")
+        assert "Secure" in cookie
+        assert "HttpOnly" in cookie
+        assert "max-age=31536000" in redeemed.headers["strict-transport-security"]
