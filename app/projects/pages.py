@@ -20,8 +20,9 @@ from app.gates import service as gates
 from app.gates.errors import NoGateAhead
 from app.gates.schemas import ReadinessRead, SubmissionCreate
 from app.kpis import service as kpis
-from app.kpis.schemas import Direction, KpiCreate
+from app.kpis.schemas import Direction, KpiCreate, MeasurementCreate
 from app.lifecycle import RegistryDep
+from app.paths import MAX_ID
 from app.people.models import Role
 from app.portfolio.similar import similar_to_project
 from app.privacy import dpia
@@ -484,5 +485,43 @@ def attach_document(
     except AppError as refusal:
         session.rollback()
         problems = {"document-form": _refusal_text(visit, refusal)}
+        return _project_page(visit, project, session, registry, status=409, problems=problems)
+    return visit.redirect(f"/my/projects/{project.id}")
+
+
+@router.post("/my/projects/{project_id}/kpis/{kpi_id}/measurements")
+def record_measurement(
+    visit: VisitDep,
+    actor: LeadDep,
+    project: ProjectDep,
+    kpi_id: Annotated[int, Path(ge=1, le=MAX_ID)],
+    form: FormDep,
+    session: SessionDep,
+    registry: RegistryDep,
+) -> Response:
+    """A measured value of one of the project's KPIs, on the KPI as the page showed it."""
+    key = f"measure-{kpi_id}"
+    values = {
+        "value": form.text("value") or None,
+        "measured_on": form.text("measured_on") or None,
+        "source": form.text("source") or None,
+    }
+    try:
+        kpi = kpis.get_kpi(session, project=project, kpi_id=kpi_id)
+        kpis.record_measurement(
+            session,
+            project=project,
+            kpi=kpi,
+            data=MeasurementCreate.model_validate(values),
+            registry=registry,
+            actor=actor,
+            expected_version=_expected(version_of(form, "version")),
+        )
+    except ValidationError as invalid:
+        problems = {key: "; ".join(field_problems(visit, invalid).values())}
+        return _project_page(visit, project, session, registry, status=422, problems=problems)
+    except AppError as refusal:
+        session.rollback()
+        problems = {key: _refusal_text(visit, refusal)}
         return _project_page(visit, project, session, registry, status=409, problems=problems)
     return visit.redirect(f"/my/projects/{project.id}")

@@ -1,9 +1,14 @@
 """Forms: a session acts only in its person's role and city, a form without the
 session's CSRF token changes nothing, and bad input is shown next to its field."""
 
+from datetime import date
+
 import pytest
 from sqlmodel import Session, col, func, select
 
+from app.auth.principal import SYSTEM
+from app.kpis import service as kpis
+from app.kpis.schemas import Direction, KpiCreate
 from app.people.models import Person, Role
 from app.portfolio import pages as portfolio_pages
 from app.privacy.models import ChecklistAnswer
@@ -195,3 +200,41 @@ class TestThePortfolioTable:
         assert ">Apeldoorn<" not in one
         assert ">Apeldoorn<" in cities
         assert ">Breda<" in cities
+
+
+class TestMeasurements:
+    def test_a_measurement_is_recorded_and_a_stale_or_future_one_is_not(
+        self, browsers: Browsers, session: Session, registry: WorkflowRegistry
+    ) -> None:
+        project = make_project(session, registry)
+        kpi = kpis.add_kpi(
+            session,
+            project=project,
+            data=KpiCreate(
+                name="Visitors",
+                unit="per hour",
+                baseline=0,
+                target=90,
+                direction=Direction.INCREASE,
+            ),
+            registry=registry,
+            actor=SYSTEM,
+        )
+        lead = signed_in(browsers, session, person(session, Role.PROJECT_LEAD))
+        other = signed_in(browsers, session, person(session, Role.PROJECT_LEAD))
+        path = f"/my/projects/{project.id}/kpis/{kpi.id}/measurements"
+        other.open(f"/my/projects/{project.id}")
+        lead.open(f"/my/projects/{project.id}")
+
+        saved = lead.send(path, {"value": "42", "measured_on": str(date.today()), "source": "wifi"})
+        stale = other.send(
+            path, {"value": "43", "measured_on": str(date.today()), "source": "wifi"}
+        )
+        lead.open(f"/my/projects/{project.id}")
+        future = lead.send(path, {"value": "44", "measured_on": "2999-01-01", "source": "wifi"})
+
+        assert saved.status_code == 200
+        assert stale.status_code == 409
+        assert future.status_code == 422
+        assert f'id="measure-{kpi.id}-problem"' in future.text
+        assert [m.value for m in kpis.read_all(session, project)[0].measurements] == [42]
