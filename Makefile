@@ -72,7 +72,7 @@ bench: $(STAMP)
 
 # Translatable text of mails (and pages) into app/locale/messages.pot and each catalogue.
 messages: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k N_ -k plural:2,3 --no-location --omit-header \
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k plural:2,3 -k t -k translate:2 --no-location --omit-header \
 		-o app/locale/messages.pot .
 	$(BIN)/pybabel update -i app/locale/messages.pot -d app/locale --no-fuzzy-matching
 

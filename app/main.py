@@ -24,6 +24,7 @@ from app.deliverables.router import router as deliverables_router
 from app.errors import Problem, install_error_handlers
 from app.exchange.router import MAX_BYTES as IMPORT_MAX_BYTES
 from app.exchange.router import router as exchange_router
+from app.gates.pages import router as gates_pages
 from app.gates.router import router as gates_router
 from app.health.router import router as health_router
 from app.idempotency.middleware import IdempotencyMiddleware
@@ -33,13 +34,20 @@ from app.lifecycle import get_registry
 from app.models import metadata
 from app.notifications.router import router as notifications_router
 from app.outbox.router import router as events_router
+from app.people.pages import router as people_pages
 from app.people.router import router as people_router
+from app.portfolio.pages import router as portfolio_pages
 from app.portfolio.router import router as portfolio_router
+from app.privacy.pages import router as privacy_pages
 from app.privacy.router import router as privacy_router
+from app.projects.pages import router as projects_pages
 from app.projects.router import router as projects_router
 from app.reference.router import router as reference_router
 from app.reminders.router import router as reminders_router
 from app.request_context import RequestIdMiddleware
+from app.web.pages import router as web_pages
+from app.web.security import PageSecurityHeadersMiddleware
+from app.workflows_api.pages import router as workflows_pages
 from app.workflows_api.router import router as workflows_router
 from workflows.invalid import WorkflowInvalid
 
@@ -76,6 +84,18 @@ async def _startup(_app: FastAPI) -> AsyncIterator[None]:
 LARGE_BODIES = {f"{API_PREFIX}/imports": IMPORT_MAX_BYTES}
 
 
+# The pages people use in a browser, beside the JSON API (app/web, app/<domain>/pages.py).
+PAGE_ROUTERS = (
+    web_pages,
+    portfolio_pages,
+    projects_pages,
+    privacy_pages,
+    gates_pages,
+    workflows_pages,
+    people_pages,
+)
+
+
 def create_app() -> FastAPI:
     assert metadata.tables, "every table is registered through app.models"
     # The document and its viewer are served under the API's base path (app/api.py);
@@ -106,7 +126,10 @@ def create_app() -> FastAPI:
     )
     app.add_middleware(RequestIdMiddleware)
     app.add_middleware(ApiVersionMiddleware)
+    app.add_middleware(PageSecurityHeadersMiddleware, https=get_settings().environment != "demo")
     app.include_router(_api())
+    for pages in PAGE_ROUTERS:
+        app.include_router(pages)
     install_document(app)
     install_static(app)
     _document_problem_schema(app)

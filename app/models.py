@@ -22,6 +22,7 @@ from app.projects.models import (
 from app.reference.models import City, FactorCategory, Theme
 from app.reminders.models import Reminder, SweepRun
 from app.scheduling.models import SchedulerLease
+from app.web.models import SignInLink, WebSession
 
 metadata = SQLModel.metadata
 
@@ -55,8 +56,10 @@ __all__ = [
     "ProjectTheme",
     "Reminder",
     "SchedulerLease",
+    "SignInLink",
     "StageHistory",
     "SweepRun",
     "Theme",
+    "WebSession",
     "metadata",
 ]

@@ -25,7 +25,7 @@ from sqlmodel import Session
 from app.api import API_PREFIX
 from app.audit.service import verify_trail
 from app.db import build_engine
-from bench import background, floor_app, lifecycle, load, portfolio
+from bench import background, floor_app, lifecycle, load, pages, portfolio
 from bench.audit_chain import audited_writes_per_second, time_verification
 from bench.database import ensure_empty, fresh_schema
 from bench.dataset import Dataset, build
@@ -179,6 +179,7 @@ def run(url: str, scale: Scale, parts: str = "all") -> dict[str, Any]:
         figures |= http_figures(url, data, scale)
         figures["lifecycle"] = lifecycle_figures(engine, data)
         figures["portfolio"] = portfolio.measure(engine, scale.repeat)
+        figures["pages"] = pages.measure(engine, data, scale.repeat)
         figures["audit"] = audit_figures(engine, scale.repeat)
     embedded = engine.dialect.name == "sqlite"
     figures["background"] = background.figures(engine, url, scale.relay_events, embedded=embedded)

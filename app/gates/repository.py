@@ -4,6 +4,7 @@ from sqlmodel import Session, col, select
 
 from app.gates.models import GateCondition, GateReview, GateVote, ReviewStatus
 from app.people.models import Person, PersonRole, Role
+from app.projects.models import Project
 
 
 def open_review(session: Session, project_id: int) -> GateReview | None:
@@ -83,3 +84,15 @@ def open_conditions(session: Session, project_id: int) -> list[tuple[GateConditi
         .order_by(col(GateCondition.due_on), col(GateCondition.id))
     )
     return [(condition, gate) for condition, gate in rows]
+
+
+def open_reviews(session: Session, *, limit: int = 200) -> list[tuple[GateReview, Project]]:
+    """The board's agenda: open reviews with their projects, waiting longest first."""
+    query = (
+        select(GateReview, Project)
+        .join(Project, col(Project.id) == col(GateReview.project_id))
+        .where(col(GateReview.status) == ReviewStatus.OPEN.value)
+        .order_by(col(GateReview.submitted_at), col(GateReview.id))
+        .limit(limit)
+    )
+    return [(review, project) for review, project in session.exec(query)]

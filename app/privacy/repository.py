@@ -2,7 +2,8 @@
 
 from sqlmodel import Session, col, select
 
-from app.privacy.models import ChecklistAnswer, DpiaHistoryEntry, DpiaRecord
+from app.privacy.models import ChecklistAnswer, DpiaHistoryEntry, DpiaRecord, ReviewState
+from app.projects.models import Project
 
 
 def answers_of(
@@ -35,3 +36,15 @@ def dpia_of(session: Session, project_id: int) -> DpiaRecord | None:
 def history_of(session: Session, dpia_id: int) -> list[DpiaHistoryEntry]:
     query = select(DpiaHistoryEntry).where(DpiaHistoryEntry.dpia_id == dpia_id)
     return list(session.exec(query.order_by(col(DpiaHistoryEntry.id))))
+
+
+def pending_of_city(session: Session, city_id: int) -> list[tuple[ChecklistAnswer, Project]]:
+    """Answers of the city's open projects that wait for review, oldest answer first."""
+    query = (
+        select(ChecklistAnswer, Project)
+        .join(Project, col(Project.id) == col(ChecklistAnswer.project_id))
+        .where(col(Project.city_id) == city_id)
+        .where(col(ChecklistAnswer.review_state) == ReviewState.PENDING.value)
+        .order_by(col(Project.id), col(ChecklistAnswer.checklist), col(ChecklistAnswer.id))
+    )
+    return [(answer, project) for answer, project in session.exec(query)]

@@ -6,20 +6,20 @@ from fastapi import APIRouter, Path, Response
 from fastapi.responses import HTMLResponse
 from sqlmodel import Session
 
-from app.concurrency import IfMatchDep, set_etag
+from app.concurrency import IfMatchDep, Precondition, set_etag
 from app.db import SessionDep
 from app.errors import problem
 from app.lifecycle import RegistryDep
-from app.privacy import dpia, repository, service
-from app.privacy.evidence import current, screening_of
+from app.privacy import dpia, service
+from app.privacy.read_model import checklist_read
 from app.privacy.schemas import (
     AdviceCreate,
     AnswerCreate,
     CatalogueItemRead,
     CatalogueRead,
+    ChecklistAnswers,
     ChecklistRead,
     DpiaRead,
-    ItemRead,
     PriorConsultationCreate,
     ReviewCreate,
 )
@@ -30,10 +30,8 @@ from app.projects.dependencies import (
     ProjectDep,
 )
 from app.projects.models import Project
-from app.projects.service import project_id_of
 from workflows.catalogue import Catalogue
 from workflows.engine import WorkflowRegistry
-from workflows.evidence import Evidence
 
 router = APIRouter(tags=["privacy"])
 
@@ -79,7 +77,7 @@ def get_checklist(
     registry: RegistryDep,
 ) -> ChecklistRead:
     """A project's answers to one checklist with the privacy officer's review of each."""
-    return _checklist_read(session, project, name, registry)
+    return checklist_read(session, project, name, registry)
 
 
 @router.put("/projects/{project_id}/checklists/{name}/items/{item_id}", responses=WRITE_PROBLEMS)
@@ -108,7 +106,42 @@ def answer_item(
         expected_version=expected,
     )
     set_etag(response, answer.version)
-    return _checklist_read(session, project, name, registry)
+    return checklist_read(session, project, name, registry)
+
+
+@router.patch(
+    "/projects/{project_id}/checklists/{name}", responses=problem(400, 401, 403, 404, 409, 412, 422)
+)
+def answer_checklist(
+    actor: LeadOfProjectDep,
+    project: ProjectDep,
+    name: Name,
+    body: ChecklistAnswers,
+    session: SessionDep,
+    registry: RegistryDep,
+) -> ChecklistRead:
+    """Answer many items of a checklist at once, all or nothing: one bad answer or one
+    stale `version` refuses the lot and changes nothing. Items not sent keep their
+    answers. Each changed answer waits for the privacy officer's review, as with the
+    single-item operation."""
+    service.answer_items(
+        session,
+        project=project,
+        checklist=name,
+        answers=[
+            (
+                answer.item_id,
+                AnswerCreate(answer=answer.answer, evidence=answer.evidence),
+                None
+                if answer.version is None
+                else Precondition(versions=frozenset({str(answer.version)})),
+            )
+            for answer in body.answers
+        ],
+        registry=registry,
+        actor=actor,
+    )
+    return checklist_read(session, project, name, registry)
 
 
 @router.post(
@@ -139,7 +172,7 @@ def review_item(
         expected_version=expected,
     )
     set_etag(response, answer.version)
-    return _checklist_read(session, project, name, registry)
+    return checklist_read(session, project, name, registry)
 
 
 @router.get("/projects/{project_id}/dpia", responses=problem(401, 403, 404, 422))
@@ -235,49 +268,3 @@ def dpia_document(
 ) -> HTMLResponse:
     """The DPIA as an HTML page the city can publish."""
     return HTMLResponse(dpia.document(session, project, registry))
-
-
-def _checklist_read(
-    session: Session, project: Project, name: str, registry: WorkflowRegistry
-) -> ChecklistRead:
-    catalogue, _ = service.catalogue_item(registry.catalogues, name)
-    answers = {a.item_id: a for a in repository.answers_of(session, project_id_of(project), name)}
-    screening = screening_of(
-        repository.answers_of(session, project_id_of(project)), registry.catalogues
-    )
-    applies = Evidence(stage="", stage_label="", fields={}, screening=screening).applies(
-        catalogue.applies_when
-    )
-    items = []
-    for item in catalogue.items:
-        answer = answers.get(item.id)
-        is_current = answer is not None and current(answer, registry.catalogues)
-        items.append(
-            ItemRead(
-                id=item.id,
-                question=item.question,
-                guidance=item.guidance,
-                answer_type=item.answer_type,
-                choices=list(item.choices),
-                pass_when=list(item.pass_when),
-                source=item.source,
-                gates=dict(item.gates),
-                answer=answer.answer if answer else None,
-                evidence=answer.evidence if answer else [],
-                current=is_current,
-                catalogue_version=answer.catalogue_version if answer else None,
-                answered_at=answer.answered_at if answer else None,
-                review_state=answer.review_state if is_current and answer else "pending",
-                review_comment=answer.review_comment if answer else None,
-                action_plan=answer.action_plan if answer else None,
-                action_due=answer.action_due if answer else None,
-                version=answer.version if answer else None,
-            )
-        )
-    return ChecklistRead(
-        name=catalogue.name,
-        version=catalogue.version,
-        title=catalogue.title,
-        applies=applies,
-        items=items,
-    )

@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from app.fields import Prose, Reason, UtcDateTime
 from app.privacy.models import DpiaHistoryKind, ReviewState
@@ -22,6 +22,33 @@ class AnswerCreate(BaseModel):
     evidence: list[AnyHttpUrl] = Field(
         default_factory=list, max_length=20, description="Links to documents that back it up."
     )
+
+
+class ItemAnswer(AnswerCreate):
+    """One answer of a whole checklist sent at once."""
+
+    item_id: str = Field(pattern=r"^[A-Za-z0-9-]{1,40}$", description="The item's id.")
+    version: int | None = Field(
+        default=None,
+        ge=1,
+        le=2**31 - 1,
+        description="The answer's version as read (its ETag without quotes): if it changed "
+        "since, the whole batch is refused with 412. Leave it out to answer regardless.",
+    )
+
+
+class ChecklistAnswers(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    answers: list[ItemAnswer] = Field(min_length=1, max_length=200)
+
+    @field_validator("answers")
+    @classmethod
+    def _each_item_once(cls, answers: list[ItemAnswer]) -> list[ItemAnswer]:
+        ids = [answer.item_id for answer in answers]
+        if len(set(ids)) != len(ids):
+            raise ValueError("must name each item once")
+        return answers
 
 
 class ReviewCreate(BaseModel):

@@ -1,6 +1,6 @@
 """Answer checklist items and review them; the pre-screen re-runs on every screened answer."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlmodel import Session
@@ -55,22 +55,92 @@ def answer_item(
     expected_version: Precondition | None = None,
 ) -> ChecklistAnswer:
     """Give or change an answer; it goes back to pending review."""
+    answers = answer_items(
+        session,
+        project=project,
+        checklist=checklist,
+        answers=[(item_id, data, expected_version)],
+        registry=registry,
+        actor=actor,
+    )
+    return answers[0]
+
+
+def answer_items(
+    session: Session,
+    *,
+    project: Project,
+    checklist: str,
+    answers: Sequence[tuple[str, AnswerCreate, Precondition | None]],
+    registry: WorkflowRegistry,
+    actor: Actor,
+) -> list[ChecklistAnswer]:
+    """Give or change several answers of one checklist at once: all are saved, or none
+    (the first refusal leaves the transaction uncommitted). Each changed answer goes back
+    to pending review; the pre-screen re-runs once for them all."""
     ensure_open(project, registry)
-    catalogue, item = catalogue_item(registry.catalogues, checklist, item_id)
-    assert item is not None
-    _check_answer_type(item, data.answer)
+    catalogue, _ = catalogue_item(registry.catalogues, checklist)
+    items = []
+    for item_id, data, _expected in answers:
+        _, item = catalogue_item(registry.catalogues, checklist, item_id)
+        assert item is not None
+        _check_answer_type(item, data.answer)
+        items.append(item)
+    saved: list[ChecklistAnswer] = []
+    changed: list[str] = []
+    for item, (item_id, data, expected) in zip(items, answers, strict=True):
+        answer, is_change = _put_answer(
+            session,
+            project=project,
+            catalogue=catalogue,
+            item=item,
+            data=data,
+            actor=actor,
+            expected_version=expected,
+        )
+        saved.append(answer)
+        if is_change:
+            changed.append(item_id)
+    if not changed:
+        # The same answers again are no change: they keep their review and reopen nothing.
+        return saved
+    if checklist in {"prescreen", "dpia"}:
+        items_named = ", ".join(changed)
+        what = (
+            f"{checklist} item {items_named}"
+            if len(changed) == 1
+            else f"{checklist} items {items_named}"
+        )
+        rescreen(session, project=project, changed=what, registry=registry)
+    session.commit()
+    for answer in saved:
+        session.refresh(answer)
+    return saved
+
+
+def _put_answer(
+    session: Session,
+    *,
+    project: Project,
+    catalogue: Catalogue,
+    item: ChecklistItem,
+    data: AnswerCreate,
+    actor: Actor,
+    expected_version: Precondition | None,
+) -> tuple[ChecklistAnswer, bool]:
+    """Write one answer in the caller's transaction; whether it changed anything."""
     project_id = project_id_of(project)
-    answer = repository.answer_to(session, project_id, checklist, item_id, for_update=True)
+    checklist = catalogue.name
+    answer = repository.answer_to(session, project_id, checklist, item.id, for_update=True)
     check_version(expected_version, None if answer is None else answer.version)
     if answer is not None and _unchanged(answer, data, catalogue.version, item.fingerprint):
-        # The same answer again is no change: it keeps its review and reopens nothing.
-        return answer
+        return answer, False
     before = None if answer is None else answer.answer
     if answer is None:
         answer = ChecklistAnswer(
             project_id=project_id,
             checklist=checklist,
-            item_id=item_id,
+            item_id=item.id,
             catalogue_version=catalogue.version,
             item_fingerprint=item.fingerprint,
             answer=data.answer,
@@ -89,19 +159,15 @@ def answer_item(
     answer.action_due = None
     session.add(answer)
     session.flush()
-    if checklist in {"prescreen", "dpia"}:
-        rescreen(session, project=project, changed=f"{checklist} item {item_id}", registry=registry)
     record(
         session,
         actor=actor,
         action="checklist.answer",
         object_type="checklist_answer",
         object_id=answer.id or 0,
-        changes={"item": [None, f"{checklist}:{item_id}"], "answer": [before, data.answer]},
+        changes={"item": [None, f"{checklist}:{item.id}"], "answer": [before, data.answer]},
     )
-    session.commit()
-    session.refresh(answer)
-    return answer
+    return answer, True
 
 
 def review_item(
@@ -116,7 +182,56 @@ def review_item(
     expected_version: Precondition | None = None,
 ) -> ChecklistAnswer:
     """The privacy officer's judgement: pending, to correct, improvable or acceptable."""
+    reviewed = review_items(
+        session,
+        project=project,
+        reviews=[(checklist, item_id, data, expected_version)],
+        registry=registry,
+        actor=actor,
+    )
+    return reviewed[0]
+
+
+def review_items(
+    session: Session,
+    *,
+    project: Project,
+    reviews: Sequence[tuple[str, str, ReviewCreate, Precondition | None]],
+    registry: WorkflowRegistry,
+    actor: Actor,
+) -> list[ChecklistAnswer]:
+    """Judge several answers of a project at once: all are saved, or none."""
     ensure_open(project, registry)
+    reviewed = [
+        _put_review(
+            session,
+            project=project,
+            checklist=checklist,
+            item_id=item_id,
+            data=data,
+            registry=registry,
+            actor=actor,
+            expected_version=expected,
+        )
+        for checklist, item_id, data, expected in reviews
+    ]
+    session.commit()
+    for answer in reviewed:
+        session.refresh(answer)
+    return reviewed
+
+
+def _put_review(
+    session: Session,
+    *,
+    project: Project,
+    checklist: str,
+    item_id: str,
+    data: ReviewCreate,
+    registry: WorkflowRegistry,
+    actor: Actor,
+    expected_version: Precondition | None,
+) -> ChecklistAnswer:
     catalogue_item(registry.catalogues, checklist, item_id)
     answer = repository.answer_to(
         session, project_id_of(project), checklist, item_id, for_update=True
@@ -157,8 +272,6 @@ def review_item(
             "review_state": data.state.value,
         },
     )
-    session.commit()
-    session.refresh(answer)
     return answer
 
 

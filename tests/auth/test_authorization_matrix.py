@@ -116,6 +116,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ),
     ("GET", "/checklists"): Rule(EVERYONE),
     ("GET", "/projects/{project_id}/checklists/{name}"): Rule(INSIDERS),
+    ("PATCH", "/projects/{project_id}/checklists/{name}"): Rule(
+        LEAD_OF_THE_CITY, {"answers": [{"item_id": "ETH-01", "answer": "With the residents."}]}
+    ),
     ("PUT", "/projects/{project_id}/checklists/{name}/items/{item_id}"): Rule(
         LEAD_OF_THE_CITY, {"answer": "Residents decide with us on the data we collect."}
     ),

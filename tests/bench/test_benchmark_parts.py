@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from app.audit.service import verify_trail
 from app.db import get_engine
-from bench import lifecycle
+from bench import lifecycle, pages
 from bench.dataset import build
 from bench.load import parse
 from tests.live_server import live_server  # noqa: F401  (a fixture)
@@ -71,3 +71,13 @@ def test_both_lifecycles_run_to_the_end(live_server: str) -> None:  # noqa: F811
     assert state_ms > 0
     assert spiff_ms > 0
     assert state_bytes > 1_000  # the serialised workflow, stored after every gate
+
+
+def test_the_pages_part_times_pages_that_render(live_server: str) -> None:  # noqa: F811
+    engine = get_engine()
+    data = build(engine, projects=30, cities=4, queue=2, lifecycles=1, audit=5)
+
+    figures = pages.measure(engine, data, repeat=2)
+
+    assert set(figures) == {"portfolio", "portfolio_filtered", "review"}
+    assert all(part["p95_ms"] >= part["p50_ms"] > 0 for part in figures.values())

@@ -1,0 +1,1 @@
+"""The pages people use in a browser: sessions, CSRF, templating, headers and language."""
