@@ -140,7 +140,7 @@ def project_list(
         for c in session.exec(select(City).where(col(City.id).in_({p.city_id for p in found})))
     }
     return visit.render(
-        "portfolio/projects.html", projects=found, total=total, cities=cities, shown=LIST_SIZE
+        "portfolio/projects.html", projects=found, total=total.value, cities=cities, shown=LIST_SIZE
     )
 
 
