@@ -1,0 +1,70 @@
+"""Use cases on theme leadership; the one place here that commits."""
+
+from sqlmodel import Session, col, select
+
+from app.audit.recorder import record
+from app.auth.principal import Actor
+from app.errors import InvalidField, NotFound
+from app.reference.models import City, Theme
+from app.themes import repository
+from app.themes.models import ThemeRole
+from app.themes.schemas import ThemeCityRead, ThemeLeadershipRead, ThemeLeadershipUpdate
+
+
+class ThemeNotFound(NotFound):
+    type_slug = "theme-not-found"
+    title = "Theme not found"
+
+
+def get_theme(session: Session, theme_code: str) -> Theme:
+    theme = session.get(Theme, theme_code)
+    if theme is None:
+        raise ThemeNotFound(f"No theme {theme_code!r}; GET /themes lists them.")
+    return theme
+
+
+def leadership_of(session: Session, theme_code: str) -> ThemeLeadershipRead:
+    rows = repository.of_theme(session, theme_code)
+    return ThemeLeadershipRead(
+        theme_code=theme_code,
+        lead_city_ids=[r.city_id for r, _ in rows if r.role == ThemeRole.LEAD.value],
+        follower_city_ids=[r.city_id for r, _ in rows if r.role == ThemeRole.FOLLOWER.value],
+        cities=[ThemeCityRead(city_id=r.city_id, city_name=c.name, role=r.role) for r, c in rows],
+    )
+
+
+def all_leadership(session: Session) -> list[ThemeLeadershipRead]:
+    codes = session.exec(select(Theme.code).order_by(col(Theme.code))).all()
+    return [leadership_of(session, code) for code in codes]
+
+
+def set_leadership(
+    session: Session, *, theme: Theme, data: ThemeLeadershipUpdate, actor: Actor
+) -> ThemeLeadershipRead:
+    """Replace who leads and who follows a theme (administrators)."""
+    both = sorted(set(data.lead_city_ids) & set(data.follower_city_ids))
+    if both:
+        raise InvalidField("follower_city_ids", f"cities {both} cannot lead and follow at once")
+    named = set(data.lead_city_ids) | set(data.follower_city_ids)
+    known = set(session.exec(select(City.id).where(col(City.id).in_(named))).all())
+    unknown = sorted(named - known)
+    if unknown:
+        raise InvalidField("lead_city_ids", f"unknown city id(s): {unknown}")
+    before = leadership_of(session, theme.code)
+    roles = {city_id: ThemeRole.FOLLOWER for city_id in data.follower_city_ids}
+    roles.update({city_id: ThemeRole.LEAD for city_id in data.lead_city_ids})
+    repository.replace_theme(session, theme.code, roles)
+    session.flush()
+    record(
+        session,
+        actor=actor,
+        action="theme.leadership",
+        object_type="theme",
+        object_id=theme.code,
+        changes={
+            "lead_city_ids": [before.lead_city_ids, sorted(data.lead_city_ids)],
+            "follower_city_ids": [before.follower_city_ids, sorted(data.follower_city_ids)],
+        },
+    )
+    session.commit()
+    return leadership_of(session, theme.code)
