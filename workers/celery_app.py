@@ -16,7 +16,12 @@ settings = get_settings()
 celery_app = Celery("citygate")
 celery_app.config_from_object(broker.celery_config(settings))
 celery_app.conf.update(
-    include=["workers.tasks.outbox", "workers.tasks.reminders", "workers.tasks.mail"],
+    include=[
+        "workers.tasks.outbox",
+        "workers.tasks.reminders",
+        "workers.tasks.mail",
+        "workers.tasks.webhooks",
+    ],
     beat_schedule=schedule.beat_schedule(settings),
     beat_scheduler="workers.beat:LeasedScheduler",
     # Beat wakes at least this often, to renew its lease well within its length.
