@@ -17,15 +17,14 @@ def to_tell(session: Session, city_id: int) -> list[Person]:
         Person.city_id == city_id
     )
     admins = PersonRole.role == Role.ADMINISTRATOR.value
-    return list(
-        session.exec(
-            select(Person)
-            .join(PersonRole, col(PersonRole.person_id) == col(Person.id))
-            .where(coordinators | admins, col(Person.erased_at).is_(None))
-            .distinct()
-            .order_by(col(Person.id))
-        ).all()
-    )
+    found = session.exec(
+        select(Person)
+        .join(PersonRole, col(PersonRole.person_id) == col(Person.id))
+        .where(coordinators | admins, col(Person.erased_at).is_(None))
+        .order_by(col(Person.id))
+    ).all()
+    # Not DISTINCT in SQL: PostgreSQL has no equality for the person's JSON column.
+    return list({person.id: person for person in found}.values())
 
 
 def tell(

@@ -63,7 +63,11 @@ class Receiver:
 
     def handle(self, body: bytes, headers: dict[str, str]) -> int:
         if self.hang_seconds:
+            # Answers long after the sender gave up: recorded, never accepted.
             time.sleep(self.hang_seconds)
+            with self.lock:
+                self.received.append(Received(headers.get("webhook-id", ""), headers, body, 0))
+            return 503
         if self.redirect_to:
             with self.lock:
                 self.received.append(Received(headers.get("webhook-id", ""), headers, body, 302))
