@@ -41,7 +41,10 @@ class AdoptionRead(BaseModel):
     project_id: int = Field(description="The adoption project in the adopting city.")
     origin_project_id: int
     stage: str
-    inherited_answers: int = Field(description="Checklist answers copied as drafts to review.")
+    inherited_answers: list[str] = Field(
+        description="Checklist answers copied from the origin as drafts (`checklist:item`): "
+        "they count only once the adopting city's privacy officer has reviewed each."
+    )
     kpis: int = Field(description="KPIs copied without baseline: measure your own.")
     adopted_at: UtcDateTime
 

@@ -212,7 +212,9 @@ def adopt(
     )
 
 
-def _inherit_answers(session: Session, origin_id: int, project_id: int, actor: Actor) -> int:
+def _inherit_answers(
+    session: Session, origin_id: int, project_id: int, actor: Actor
+) -> list[str]:
     """The origin's answers as drafts: pending until the follower's own officer reviews."""
     copied = []
     for answer in privacy.answers_of(session, origin_id):
@@ -233,7 +235,7 @@ def _inherit_answers(session: Session, origin_id: int, project_id: int, actor: A
     session.add_all(
         InheritedAnswer(answer_id=copy.id or 0, origin_project_id=origin_id) for copy in copied
     )
-    return len(copied)
+    return [f"{copy.checklist}:{copy.item_id}" for copy in copied]
 
 
 def _copy_kpis(session: Session, origin_id: int, project_id: int) -> int:
