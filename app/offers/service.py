@@ -212,9 +212,7 @@ def adopt(
     )
 
 
-def _inherit_answers(
-    session: Session, origin_id: int, project_id: int, actor: Actor
-) -> list[str]:
+def _inherit_answers(session: Session, origin_id: int, project_id: int, actor: Actor) -> list[str]:
     """The origin's answers as drafts: pending until the follower's own officer reviews."""
     copied = []
     for answer in privacy.answers_of(session, origin_id):

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from app.auth.dependencies import AuthenticatedDep, require
 from app.auth.errors import Forbidden
 from app.auth.principal import Actor
-from app.concurrency import IfMatchDep, set_etag
+from app.concurrency import IfMatchDep, check_version, set_etag
 from app.config import get_settings
 from app.db import SessionDep
 from app.errors import InvalidField, problem
@@ -108,23 +108,33 @@ def change_subscription(
     return service.read(changed)
 
 
-@router.delete("/{subscription_id}", status_code=204, responses=problem(401, 403, 404, 422))
+@router.delete("/{subscription_id}", status_code=204, responses=problem(401, 403, 404, 412, 422))
 def delete_subscription(
-    actor: SubscriberDep, subscription: SubscriptionDep, session: SessionDep
+    actor: SubscriberDep, subscription: SubscriptionDep, session: SessionDep, expected: IfMatchDep
 ) -> Response:
     """Delete the subscription and its deliveries."""
+    check_version(expected, subscription.version)
     service.delete(session, subscription=subscription, actor=actor)
     return Response(status_code=204)
 
 
-@router.post("/{subscription_id}/secret-rotation", responses=problem(401, 403, 404, 422))
+@router.post("/{subscription_id}/secret-rotation", responses=problem(401, 403, 404, 412, 422))
 def rotate_secret(
-    actor: SubscriberDep, subscription: SubscriptionDep, session: SessionDep
+    actor: SubscriberDep,
+    subscription: SubscriptionDep,
+    session: SessionDep,
+    expected: IfMatchDep,
+    response: Response,
 ) -> SecretRotated:
     """A new signing secret, shown once; the old one signs too until the grace ends."""
     secret, until = service.rotate_secret(
-        session, subscription=subscription, actor=actor, settings=get_settings()
+        session,
+        subscription=subscription,
+        actor=actor,
+        settings=get_settings(),
+        expected_version=expected,
     )
+    set_etag(response, subscription.version)
     return SecretRotated(secret=secret, previous_secret_until=until)
 
 
@@ -142,28 +152,39 @@ def list_deliveries(
 
 @router.post(
     "/{subscription_id}/deliveries/{delivery_id}/redelivery",
-    responses=problem(401, 403, 404, 422),
+    responses=problem(401, 403, 404, 412, 422),
 )
 def redeliver(
-    subscription: SubscriptionDep, delivery_id: IdPath, session: SessionDep
+    subscription: SubscriptionDep, delivery_id: IdPath, session: SessionDep, expected: IfMatchDep
 ) -> RedeliveryRead:
-    """Deliver one delivery again, with its original id, its retries afresh."""
+    """Deliver one delivery again, with its original id, its retries afresh. `If-Match`
+    is checked against the subscription's ETag."""
+    check_version(expected, subscription.version)
     count = service.redeliver_one(session, subscription=subscription, delivery_id=delivery_id)
     return RedeliveryRead(redelivered=count)
 
 
-@router.post("/{subscription_id}/dead-deliveries/redelivery", responses=problem(401, 403, 404, 422))
-def redeliver_dead(subscription: SubscriptionDep, session: SessionDep) -> RedeliveryRead:
-    """Deliver every dead-lettered delivery of the subscription again, ids kept."""
+@router.post(
+    "/{subscription_id}/dead-deliveries/redelivery", responses=problem(401, 403, 404, 412, 422)
+)
+def redeliver_dead(
+    subscription: SubscriptionDep, session: SessionDep, expected: IfMatchDep
+) -> RedeliveryRead:
+    """Deliver every dead-lettered delivery of the subscription again, ids kept. `If-Match`
+    is checked against the subscription's ETag."""
+    check_version(expected, subscription.version)
     return RedeliveryRead(redelivered=service.redeliver_dead(session, subscription=subscription))
 
 
-@router.post("/{subscription_id}/replay", responses=problem(401, 403, 404, 422))
+@router.post("/{subscription_id}/replay", responses=problem(401, 403, 404, 412, 422))
 def replay(
     subscription: SubscriptionDep,
     session: SessionDep,
+    expected: IfMatchDep,
     since: Annotated[datetime, Query(description="Replay events that occurred from then on.")],
 ) -> ReplayRead:
-    """Deliver past events that match the subscription, with their original ids."""
+    """Deliver past events that match the subscription, with their original ids.
+    `If-Match` is checked against the subscription's ETag."""
+    check_version(expected, subscription.version)
     events, made = service.replay(session, subscription=subscription, since=since)
     return ReplayRead(events=events, deliveries=made)

@@ -223,10 +223,16 @@ def delete(session: Session, *, subscription: Subscription, actor: Actor) -> Non
 
 
 def rotate_secret(
-    session: Session, *, subscription: Subscription, actor: Actor, settings: Settings
+    session: Session,
+    *,
+    subscription: Subscription,
+    actor: Actor,
+    settings: Settings,
+    expected_version: Precondition | None = None,
 ) -> tuple[str, datetime]:
     """A new secret; the old one keeps signing through the grace period."""
     session.refresh(subscription, with_for_update=True)
+    check_version(expected_version, subscription.version)
     until = utcnow() + timedelta(hours=settings.webhook_secret_grace_hours)
     secret = signing.new_secret()
     subscription.previous_secret = subscription.secret
@@ -236,6 +242,7 @@ def rotate_secret(
     session.add(subscription)
     _audit(session, actor, "subscription.rotate_secret", subscription, {"secret": ["…", "…"]})
     session.commit()
+    session.refresh(subscription)
     return secret, until
 
 

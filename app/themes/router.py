@@ -2,9 +2,10 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Response
 
 from app.auth.dependencies import AdminDep
+from app.concurrency import IfMatchDep, set_etag
 from app.db import SessionDep
 from app.errors import problem
 from app.fields import Code
@@ -24,16 +25,29 @@ def list_theme_leadership(session: SessionDep) -> list[ThemeLeadershipRead]:
 
 
 @router.get("/themes/{theme_code}/leadership", responses=problem(404, 422))
-def get_theme_leadership(theme_code: ThemePath, session: SessionDep) -> ThemeLeadershipRead:
-    """One theme's lead and follower cities."""
+def get_theme_leadership(
+    theme_code: ThemePath, session: SessionDep, response: Response
+) -> ThemeLeadershipRead:
+    """One theme's lead and follower cities; the ETag is what `If-Match` is checked against."""
     service.get_theme(session, theme_code)
-    return service.leadership_of(session, theme_code)
+    leadership = service.leadership_of(session, theme_code)
+    set_etag(response, service.version_of(leadership))
+    return leadership
 
 
-@router.put("/themes/{theme_code}/leadership", responses=problem(401, 403, 404, 422))
+@router.put("/themes/{theme_code}/leadership", responses=problem(401, 403, 404, 412, 422))
 def set_theme_leadership(
-    admin: AdminDep, theme_code: ThemePath, body: ThemeLeadershipUpdate, session: SessionDep
+    admin: AdminDep,
+    theme_code: ThemePath,
+    body: ThemeLeadershipUpdate,
+    session: SessionDep,
+    expected: IfMatchDep,
+    response: Response,
 ) -> ThemeLeadershipRead:
     """Replace a theme's lead and follower cities (administrators)."""
     theme = service.get_theme(session, theme_code)
-    return service.set_leadership(session, theme=theme, data=body, actor=admin)
+    changed = service.set_leadership(
+        session, theme=theme, data=body, actor=admin, expected_version=expected
+    )
+    set_etag(response, service.version_of(changed))
+    return changed

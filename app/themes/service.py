@@ -1,9 +1,13 @@
 """Use cases on theme leadership; the one place here that commits."""
 
+import json
+import zlib
+
 from sqlmodel import Session, col, select
 
 from app.audit.recorder import record
 from app.auth.principal import Actor
+from app.concurrency import Precondition, check_version
 from app.errors import InvalidField, NotFound
 from app.reference.models import City, Theme
 from app.themes import repository
@@ -33,15 +37,27 @@ def leadership_of(session: Session, theme_code: str) -> ThemeLeadershipRead:
     )
 
 
+def version_of(leadership: ThemeLeadershipRead) -> int:
+    """A tag that changes whenever the division changes (the rows carry no version)."""
+    content = json.dumps([leadership.lead_city_ids, leadership.follower_city_ids])
+    return zlib.crc32(content.encode())
+
+
 def all_leadership(session: Session) -> list[ThemeLeadershipRead]:
     codes = session.exec(select(Theme.code).order_by(col(Theme.code))).all()
     return [leadership_of(session, code) for code in codes]
 
 
 def set_leadership(
-    session: Session, *, theme: Theme, data: ThemeLeadershipUpdate, actor: Actor
+    session: Session,
+    *,
+    theme: Theme,
+    data: ThemeLeadershipUpdate,
+    actor: Actor,
+    expected_version: Precondition | None = None,
 ) -> ThemeLeadershipRead:
     """Replace who leads and who follows a theme (administrators)."""
+    check_version(expected_version, version_of(leadership_of(session, theme.code)))
     both = sorted(set(data.lead_city_ids) & set(data.follower_city_ids))
     if both:
         raise InvalidField("follower_city_ids", f"cities {both} cannot lead and follow at once")
