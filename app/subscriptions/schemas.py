@@ -1,8 +1,8 @@
 """Request and response shapes of subscriptions and their deliveries."""
 
-from typing import Annotated
+from typing import Annotated, Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.fields import Code, Name, Tag, UtcDateTime
 from app.projects.schemas import CityId, ThemeCode
@@ -17,7 +17,8 @@ class _Filters(BaseModel):
 
 class SubscriptionCreate(_Filters):
     """What to hear of (OR within a field, AND across fields; an empty field does not
-    filter) and where: a webhook endpoint, verified with a test delivery on creation."""
+    filter) and where: a webhook endpoint, verified with a test delivery on creation,
+    and/or named people of the city, mailed at once. At least one channel."""
 
     city_id: CityId | None = Field(
         default=None, description="The subscribing city; a coordinator's own city by default."
@@ -29,7 +30,16 @@ class SubscriptionCreate(_Filters):
     theme_codes: list[ThemeCode] = Field(default_factory=list, max_length=6)
     solution_types: list[Tag] = Field(default_factory=list, max_length=20)
     project_ids: list[ProjectId] = Field(default_factory=list, max_length=100)
-    webhook_url: Url
+    webhook_url: Url | None = None
+    email_person_ids: list[ProjectId] = Field(
+        default_factory=list, max_length=20, description="People of the city to mail at once."
+    )
+
+    @model_validator(mode="after")
+    def _a_channel(self) -> Self:
+        if not self.webhook_url and not self.email_person_ids:
+            raise ValueError("give a webhook_url, email_person_ids or both")
+        return self
 
 
 class SubscriptionUpdate(_Filters):
@@ -41,6 +51,7 @@ class SubscriptionUpdate(_Filters):
     solution_types: list[Tag] | None = Field(default=None, max_length=20)
     project_ids: list[ProjectId] | None = Field(default=None, max_length=100)
     webhook_url: Url | None = None
+    email_person_ids: list[ProjectId] | None = Field(default=None, max_length=20)
     paused: bool | None = Field(default=None, description="Paused: deliveries wait.")
     enabled: bool | None = Field(
         default=None, description="`true` switches a subscription disabled for failing on again."
@@ -56,6 +67,7 @@ class SubscriptionRead(BaseModel):
     solution_types: list[str]
     project_ids: list[int]
     webhook_url: str | None
+    email_person_ids: list[int]
     paused: bool
     disabled_at: UtcDateTime | None
     disabled_reason: str | None
@@ -66,7 +78,9 @@ class SubscriptionRead(BaseModel):
 
 
 class SubscriptionCreated(SubscriptionRead):
-    secret: str = Field(description="The `whsec_` signing secret, shown this once only.")
+    secret: str | None = Field(
+        description="The `whsec_` signing secret of the webhook, shown this once only."
+    )
 
 
 class SecretRotated(BaseModel):

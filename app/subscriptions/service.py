@@ -13,6 +13,7 @@ from app.config import Settings
 from app.errors import AppError, InvalidField, NotFound
 from app.outbox.catalogue import event_types
 from app.outbox.models import OutboxEvent
+from app.people.models import Person
 from app.projects.models import Project
 from app.reference.models import City, Theme
 from app.subscriptions import matching
@@ -111,17 +112,29 @@ def _check_filters(
             raise InvalidField("project_ids", f"unknown project(s): {missing}")
 
 
+def _check_people(session: Session, person_ids: list[int] | None, city_id: int) -> None:
+    """Mail goes only to people of the subscribing city who have an address."""
+    for person_id in person_ids or []:
+        person = session.get(Person, person_id)
+        if person is None or person.city_id != city_id or not person.email or person.erased_at:
+            raise InvalidField(
+                "email_person_ids", f"person {person_id} is not a person of the city with e-mail"
+            )
+
+
 def create(
     session: Session, *, data: SubscriptionCreate, city_id: int, actor: Actor, settings: Settings
-) -> tuple[Subscription, str]:
+) -> tuple[Subscription, str | None]:
     """Subscribe a city; returns the subscription and its secret (shown once)."""
     if session.get(City, city_id) is None:
         raise InvalidField("city_id", f"unknown city {city_id}")
     _check_filters(
         session, types=data.event_types, themes=data.theme_codes, projects=data.project_ids
     )
-    secret = signing.new_secret()
-    verify_endpoint(data.webhook_url, secret, settings)
+    _check_people(session, data.email_person_ids, city_id)
+    secret = signing.new_secret() if data.webhook_url else None
+    if data.webhook_url and secret:
+        verify_endpoint(data.webhook_url, secret, settings)
     subscription = Subscription(
         city_id=city_id,
         label=data.label,
@@ -130,6 +143,7 @@ def create(
         solution_types=sorted(set(data.solution_types)),
         project_ids=sorted(set(data.project_ids)),
         webhook_url=data.webhook_url,
+        email_person_ids=sorted(set(data.email_person_ids)),
         secret=secret,
     )
     session.add(subscription)
@@ -154,15 +168,22 @@ def change(
     _check_filters(
         session, types=data.event_types, themes=data.theme_codes, projects=data.project_ids
     )
+    _check_people(session, data.email_person_ids, subscription.city_id)
     sent = data.model_dump(exclude_unset=True)
     if sent.get("webhook_url") and sent["webhook_url"] != subscription.webhook_url:
-        verify_endpoint(sent["webhook_url"], subscription.secret or signing.new_secret(), settings)
+        if subscription.secret is None:
+            # A secret is only ever shown by the call that makes it.
+            raise InvalidField(
+                "webhook_url",
+                "the subscription has no signing secret yet: POST its secret-rotation first",
+            )
+        verify_endpoint(sent["webhook_url"], subscription.secret, settings)
     changes: dict[str, list[object]] = {}
     for name in ("label", "webhook_url", "paused"):
         if sent.get(name) is not None and sent[name] != getattr(subscription, name):
             changes[name] = [getattr(subscription, name), sent[name]]
             setattr(subscription, name, sent[name])
-    for name in ("event_types", "theme_codes", "solution_types", "project_ids"):
+    for name in ("event_types", "theme_codes", "solution_types", "project_ids", "email_person_ids"):
         if sent.get(name) is not None:
             value = sorted(set(sent[name]))
             if value != getattr(subscription, name):

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 from app.clock import as_utc, utcnow
 from app.config import Settings
 from app.outbox.models import OutboxEvent
+from app.subscriptions import mail
 from app.subscriptions.models import Subscription
 from app.webhooks import cloudevent, people, sender, signing
 from app.webhooks.models import DeliveryStatus, WebhookAttempt, WebhookDelivery
@@ -71,21 +72,52 @@ def attempt(
     event = session.get(OutboxEvent, delivery.event_id)
     assert subscription is not None
     assert event is not None
-    if subscription.paused or subscription.disabled_at is not None or not subscription.webhook_url:
+    if subscription.paused or subscription.disabled_at is not None:
         # Parked: resuming the subscription makes its pending deliveries due again.
         delivery.next_attempt_at = None
         session.add(delivery)
         session.commit()
         return Outcome(None)
     url = subscription.webhook_url
+    person_ids, city_id = list(subscription.email_person_ids), subscription.city_id
     secrets = signing_secrets(subscription, now)
     message_id, body, content_type = cloudevent.body_of(event, settings)
+    event_type, payload = event.event_type, dict(event.payload)
     delivery.next_attempt_at = now + timedelta(seconds=claim_seconds(settings))
     session.add(delivery)
     session.commit()
 
-    answer = send(url, secrets, message_id, body, content_type, settings=settings, resolve=resolve)
-    return record(session, delivery_id=delivery_id, answer=answer, settings=settings)
+    answers = []
+    if person_ids:
+        answers.append(
+            mail.mail_event(
+                session,
+                delivery_id=delivery_id,
+                person_ids=person_ids,
+                city_id=city_id,
+                event_type=event_type,
+                payload=payload,
+                settings=settings,
+            )
+        )
+    if url:
+        answers.append(
+            send(url, secrets, message_id, body, content_type, settings=settings, resolve=resolve)
+        )
+    return record(session, delivery_id=delivery_id, answer=combined(answers), settings=settings)
+
+
+def combined(answers: list[sender.Answer]) -> sender.Answer:
+    """One attempt over both channels: it succeeds when every channel took the event."""
+    if len(answers) == 1:
+        return answers[0]
+    failed = [a.error for a in answers if not a.ok and a.error]
+    return sender.Answer(
+        status_code=answers[-1].status_code if not failed else None,
+        latency_ms=sum(a.latency_ms for a in answers),
+        error="; ".join(failed) or None,
+        excerpt=answers[-1].excerpt,
+    )
 
 
 def send(

@@ -1,4 +1,4 @@
-"""The outbox consumer that fans an event out to the webhooks of matching subscriptions.
+"""The outbox consumer that fans an event out to matching subscriptions (webhook, mail).
 
 Every delivery row is written in the consumer's transaction, with its receipt: a worker
 killed mid-fan-out commits none of them and the redelivered event writes them all, and
@@ -17,21 +17,19 @@ from app.webhooks import kick
 from app.webhooks.models import DeliveryStatus, WebhookDelivery
 
 
-def active_webhooks(session: Session, city_id: int | None = None) -> list[Subscription]:
+def active(session: Session) -> list[Subscription]:
+    """Subscriptions that are neither paused nor disabled, with a channel to deliver to."""
     statement = select(Subscription).where(
-        col(Subscription.webhook_url).is_not(None),
-        col(Subscription.paused).is_(False),
-        col(Subscription.disabled_at).is_(None),
+        col(Subscription.paused).is_(False), col(Subscription.disabled_at).is_(None)
     )
-    if city_id is not None:
-        statement = statement.where(Subscription.city_id == city_id)
-    return list(session.exec(statement.order_by(col(Subscription.id))).all())
+    found = session.exec(statement.order_by(col(Subscription.id))).all()
+    return [s for s in found if s.webhook_url or s.email_person_ids]
 
 
 def fan_out(session: Session, event: OutboxEvent) -> list[int]:
     """Write a delivery per matching webhook subscription; returns the new ones' ids."""
     subject = matching.subject_of(session, event)
-    found = matching.matching(active_webhooks(session), event.event_type, subject)
+    found = matching.matching(active(session), event.event_type, subject)
     return add_deliveries(
         session, event_id=event.id or 0, subscription_ids=[s.id or 0 for s in found]
     )

@@ -115,3 +115,48 @@ def test_a_subscription_failing_for_days_is_disabled_with_a_notice(
     assert "cora@example.org" in {str(m["To"]) for m in mail_server.accepted}
     assert any("disabled" in str(m["Subject"]) for m in mail_server.accepted)
     assert enabled.json()["disabled_at"] is None
+
+
+def test_the_mail_channel_tells_named_people_of_the_city_once(
+    client: TestClient,
+    session: Session,
+    callers: Callers,
+    mail_server: MailServer,  # noqa: F811
+) -> None:
+    cora = make_person(
+        session, roles=[Role.FOLLOWER_COORDINATOR], city="Apeldoorn", email="cora@example.org"
+    )
+    elsewhere = make_person(session, roles=[Role.PROJECT_LEAD], city="Breda")
+    body = {"label": "by mail", "event_types": ["gate.condition.closed"]}
+    no_channel = client.post("/subscriptions", json=body, headers=callers.follower)
+    other_city = client.post(
+        "/subscriptions",
+        json={**body, "email_person_ids": [elsewhere.id]},
+        headers=callers.follower,
+    )
+    created = client.post(
+        "/subscriptions", json={**body, "email_person_ids": [cora.id]}, headers=callers.follower
+    )
+    closed(session, 7)
+    client.post(f"/subscriptions/{created.json()['id']}/replay?since=2000-01-01T00:00:00Z",
+                headers=callers.follower)  # fmt: skip
+    settings = get_settings().model_copy(
+        update={"smtp_host": mail_server.host, "smtp_port": mail_server.port}
+    )
+    (pending,) = deliveries_of(session, created.json()["id"])
+
+    delivery.attempt(session, delivery_id=pending.id or 0, settings=settings)
+    client.post(
+        f"/subscriptions/{created.json()['id']}/deliveries/{pending.id}/redelivery",
+        headers=callers.follower,
+    )
+    delivery.attempt(session, delivery_id=pending.id or 0, settings=settings)
+
+    assert (no_channel.status_code, other_city.status_code) == (422, 422)
+    assert created.status_code == 201, created.text
+    assert created.json()["secret"] is None
+    (mail,) = mail_server.to("cora@example.org")
+    assert mail["Subject"] == "citygate: gate.condition.closed"
+    assert [d["status"] for d in client.get(
+        f"/subscriptions/{created.json()['id']}/deliveries", headers=callers.follower
+    ).json()] == ["delivered"]  # fmt: skip
