@@ -21,7 +21,11 @@ class Subscription(SQLModel, table=True):
     email_person_ids: list[int] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False)
     )
+    # Mail the city's follower coordinators, whoever they are when an event comes.
+    mail_coordinators: bool = Field(default=False)
     webhook_url: str | None = Field(default=None, max_length=2000)
+    # Set on the subscription a follower city has to its theme by default (app/themes).
+    default_for_theme: str | None = Field(default=None, max_length=40)
     # The Standard Webhooks signing secrets (`whsec_...`). The server must sign with
     # them, so they are kept as they are, like the SMTP password in the settings.
     secret: str | None = Field(default=None, max_length=80)

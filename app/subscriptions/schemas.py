@@ -34,11 +34,14 @@ class SubscriptionCreate(_Filters):
     email_person_ids: list[ProjectId] = Field(
         default_factory=list, max_length=20, description="People of the city to mail at once."
     )
+    mail_coordinators: bool = Field(
+        default=False, description="Mail the city's follower coordinators, whoever they are."
+    )
 
     @model_validator(mode="after")
     def _a_channel(self) -> Self:
-        if not self.webhook_url and not self.email_person_ids:
-            raise ValueError("give a webhook_url, email_person_ids or both")
+        if not (self.webhook_url or self.email_person_ids or self.mail_coordinators):
+            raise ValueError("give a webhook_url, email_person_ids or mail_coordinators")
         return self
 
 
@@ -52,6 +55,7 @@ class SubscriptionUpdate(_Filters):
     project_ids: list[ProjectId] | None = Field(default=None, max_length=100)
     webhook_url: Url | None = None
     email_person_ids: list[ProjectId] | None = Field(default=None, max_length=20)
+    mail_coordinators: bool | None = None
     paused: bool | None = Field(default=None, description="Paused: deliveries wait.")
     enabled: bool | None = Field(
         default=None, description="`true` switches a subscription disabled for failing on again."
@@ -68,6 +72,10 @@ class SubscriptionRead(BaseModel):
     project_ids: list[int]
     webhook_url: str | None
     email_person_ids: list[int]
+    mail_coordinators: bool
+    default_for_theme: str | None = Field(
+        description="Set on the subscription a follower city has to its theme by default."
+    )
     paused: bool
     disabled_at: UtcDateTime | None
     disabled_reason: str | None

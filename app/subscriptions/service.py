@@ -144,6 +144,7 @@ def create(
         project_ids=sorted(set(data.project_ids)),
         webhook_url=data.webhook_url,
         email_person_ids=sorted(set(data.email_person_ids)),
+        mail_coordinators=data.mail_coordinators,
         secret=secret,
     )
     session.add(subscription)
@@ -179,7 +180,7 @@ def change(
             )
         verify_endpoint(sent["webhook_url"], subscription.secret, settings)
     changes: dict[str, list[object]] = {}
-    for name in ("label", "webhook_url", "paused"):
+    for name in ("label", "webhook_url", "paused", "mail_coordinators"):
         if sent.get(name) is not None and sent[name] != getattr(subscription, name):
             changes[name] = [getattr(subscription, name), sent[name]]
             setattr(subscription, name, sent[name])

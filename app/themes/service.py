@@ -10,6 +10,7 @@ from app.auth.principal import Actor
 from app.concurrency import Precondition, check_version
 from app.errors import InvalidField, NotFound
 from app.reference.models import City, Theme
+from app.subscriptions.models import Subscription
 from app.themes import repository
 from app.themes.models import ThemeRole
 from app.themes.schemas import ThemeCityRead, ThemeLeadershipRead, ThemeLeadershipUpdate
@@ -48,6 +49,28 @@ def all_leadership(session: Session) -> list[ThemeLeadershipRead]:
     return [leadership_of(session, code) for code in codes]
 
 
+def _default_subscriptions(session: Session, theme_code: str, followers: set[int]) -> None:
+    """A follower city is subscribed to its theme by default (its coordinators mailed
+    when a solution in the theme is offered); a city that stops following loses it."""
+    defaults = session.exec(
+        select(Subscription).where(Subscription.default_for_theme == theme_code)
+    ).all()
+    for subscription in defaults:
+        if subscription.city_id not in followers:
+            session.delete(subscription)
+    for city_id in sorted(followers - {s.city_id for s in defaults}):
+        session.add(
+            Subscription(
+                city_id=city_id,
+                label=f"Offers in {theme_code} (default)",
+                event_types=["offer.published"],
+                theme_codes=[theme_code],
+                mail_coordinators=True,
+                default_for_theme=theme_code,
+            )
+        )
+
+
 def set_leadership(
     session: Session,
     *,
@@ -70,6 +93,7 @@ def set_leadership(
     roles = {city_id: ThemeRole.FOLLOWER for city_id in data.follower_city_ids}
     roles.update({city_id: ThemeRole.LEAD for city_id in data.lead_city_ids})
     repository.replace_theme(session, theme.code, roles)
+    _default_subscriptions(session, theme.code, set(data.follower_city_ids))
     session.flush()
     record(
         session,

@@ -79,7 +79,11 @@ def attempt(
         session.commit()
         return Outcome(None)
     url = subscription.webhook_url
-    person_ids, city_id = list(subscription.email_person_ids), subscription.city_id
+    city_id = subscription.city_id
+    person_ids = list(subscription.email_person_ids)
+    if subscription.mail_coordinators:
+        person_ids += [p.id for p in people.coordinators_of(session, city_id) if p.id]
+        person_ids = sorted(set(person_ids))
     secrets = signing_secrets(subscription, now)
     message_id, body, content_type = cloudevent.body_of(event, settings)
     event_type, payload = event.event_type, dict(event.payload)

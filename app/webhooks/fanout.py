@@ -23,7 +23,7 @@ def active(session: Session) -> list[Subscription]:
         col(Subscription.paused).is_(False), col(Subscription.disabled_at).is_(None)
     )
     found = session.exec(statement.order_by(col(Subscription.id))).all()
-    return [s for s in found if s.webhook_url or s.email_person_ids]
+    return [s for s in found if s.webhook_url or s.email_person_ids or s.mail_coordinators]
 
 
 def fan_out(session: Session, event: OutboxEvent) -> list[int]:

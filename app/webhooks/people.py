@@ -27,6 +27,21 @@ def to_tell(session: Session, city_id: int) -> list[Person]:
     return list({person.id: person for person in found}.values())
 
 
+def coordinators_of(session: Session, city_id: int) -> list[Person]:
+    return list(
+        session.exec(
+            select(Person)
+            .join(PersonRole, col(PersonRole.person_id) == col(Person.id))
+            .where(
+                PersonRole.role == Role.FOLLOWER_COORDINATOR.value,
+                Person.city_id == city_id,
+                col(Person.erased_at).is_(None),
+            )
+            .order_by(col(Person.id))
+        ).all()
+    )
+
+
 def tell(
     session: Session,
     *,

@@ -12,6 +12,7 @@ Create Date: 2026-12-02 00:28:28.179617
 """
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 import sqlmodel
@@ -35,7 +36,9 @@ def upgrade() -> None:
         sa.Column("solution_types", sa.JSON(), nullable=False),
         sa.Column("project_ids", sa.JSON(), nullable=False),
         sa.Column("email_person_ids", sa.JSON(), nullable=False),
+        sa.Column("mail_coordinators", sa.Boolean(), nullable=False),
         sa.Column("webhook_url", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=True),
+        sa.Column("default_for_theme", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
         sa.Column("secret", sqlmodel.sql.sqltypes.AutoString(length=80), nullable=True),
         sa.Column("previous_secret", sqlmodel.sql.sqltypes.AutoString(length=80), nullable=True),
         sa.Column("previous_secret_until", sa.DateTime(timezone=True), nullable=True),
@@ -269,6 +272,41 @@ def _seed_theme_leadership() -> None:
         )
     if rows:
         op.bulk_insert(theme_city, rows)
+    # A follower city is subscribed to its themes by default: its coordinators are
+    # mailed when a lead city's solution in the theme is offered.
+    lists = ("event_types", "theme_codes", "solution_types", "project_ids", "email_person_ids")
+    subscription = sa.table(
+        "subscription",
+        sa.column("city_id", sa.Integer),
+        sa.column("label", sa.String),
+        *(sa.column(name, sa.JSON) for name in lists),
+        sa.column("mail_coordinators", sa.Boolean),
+        sa.column("default_for_theme", sa.String),
+        sa.column("paused", sa.Boolean),
+        sa.column("version", sa.Integer),
+        sa.column("created_at", sa.DateTime(timezone=True)),
+        sa.column("updated_at", sa.DateTime(timezone=True)),
+    )
+    now = datetime.now(UTC)
+    defaults = [
+        {
+            "city_id": row["city_id"],
+            "label": f"Offers in {row['theme_code']} (default)",
+            **{name: [] for name in lists},
+            "event_types": ["offer.published"],
+            "theme_codes": [row["theme_code"]],
+            "mail_coordinators": True,
+            "default_for_theme": row["theme_code"],
+            "paused": False,
+            "version": 1,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for row in rows
+        if row["role"] == "follower"
+    ]
+    if defaults:
+        op.bulk_insert(subscription, defaults)
 
 
 def downgrade() -> None:

@@ -74,6 +74,12 @@ def to_scale_up(
     return project_id
 
 
+def mailed(background: Background, address: str, words: str) -> bool:  # noqa: F811
+    """A mail to `address` about `words` among the files the worker wrote (no SMTP host)."""
+    mails = [m.read_text() for m in (background.directory / "mail").glob("*.eml")]
+    return any(address in text and words in text for text in mails)
+
+
 def failing(client: TestClient, project_id: int) -> list[str]:
     readiness = client.get(f"/projects/{project_id}/gate").json()
     return [c["id"] for c in readiness["criteria"] if not c["passed"]]
@@ -91,9 +97,9 @@ def test_subscribe_hand_off_adopt_review_and_spread(
         dpo = privacy_officer(session)
         members = board(session)
         origin_coordinator = bearer(token_for(session, person(session, Role.FOLLOWER_COORDINATOR)))
-        follower = bearer(
-            token_for(session, person(session, Role.FOLLOWER_COORDINATOR, city="Breda"))
-        )
+        coordinator = person(session, Role.FOLLOWER_COORDINATOR, city="Breda")
+        breda_address = str(coordinator.email)
+        follower = bearer(token_for(session, coordinator))
         follower_lead = bearer(token_for(session, person(session, Role.PROJECT_LEAD, city="Breda")))
         follower_dpo = privacy_officer(session, city="Breda")
         payload = ready_payload(session, title="Smart traffic lights for cyclists")
@@ -114,6 +120,8 @@ def test_subscribe_hand_off_adopt_review_and_spread(
     assert (data["project_id"], data["theme_codes"]) == (origin_id, ["smart_mobility"])
     assert data["links"]["offer"].endswith(f"/offers/{data['offer_id']}")
     assert "@" not in handed.body.decode()  # identifiers and links, no personal data
+    # Breda's default subscription to its themes mails its coordinator as well.
+    wait_for(lambda: mailed(background, breda_address, "offer.published"), 30, "the mail")
     offer = api.get(f"/offers/{data['offer_id']}", headers=follower).json()
     package = offer["package"]
     assert {d["document_type"] for d in package["documents"]} >= {"reuse_package", "pilot_report"}

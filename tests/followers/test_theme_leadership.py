@@ -60,6 +60,40 @@ class TestThemeLeadership:
         )
         assert client.get("/themes/smart_nothing/leadership").status_code == 404
 
+    def test_a_follower_city_is_subscribed_to_its_themes_by_default(
+        self, client: TestClient, session: Session, callers: Callers
+    ) -> None:
+        def defaults(headers: dict[str, str]) -> list[str]:
+            found = client.get("/subscriptions", headers=headers).json()
+            return sorted(s["default_for_theme"] for s in found if s["default_for_theme"])
+
+        seeded = defaults(callers.follower_other_city)  # Breda
+        etag = client.get("/themes/smart_mobility/leadership").headers["etag"]
+        stale = client.put(
+            "/themes/smart_mobility/leadership",
+            json={"lead_city_ids": [city_id(session, "Apeldoorn")], "follower_city_ids": []},
+            headers={**callers.admin, "If-Match": '"1"'},
+        )
+        client.put(
+            "/themes/smart_mobility/leadership",
+            json={"lead_city_ids": [city_id(session, "Apeldoorn")], "follower_city_ids": []},
+            headers={**callers.admin, "If-Match": etag},
+        )
+
+        assert seeded == ["smart_governance", "smart_living", "smart_mobility"]
+        assert stale.status_code == 412
+        assert defaults(callers.follower_other_city) == ["smart_governance", "smart_living"]
+        breda = city_id(session, "Breda")
+        everyone = client.get("/subscriptions", headers=callers.admin).json()
+        (governance,) = [
+            s
+            for s in everyone
+            if s["default_for_theme"] == "smart_governance" and s["city_id"] == breda
+        ]
+        assert (governance["event_types"], governance["mail_coordinators"]) == (
+            ["offer.published"], True,
+        )  # fmt: skip
+
     def test_the_idea_gate_weighs_whether_the_city_leads_the_theme(
         self, client: TestClient, session: Session, callers: Callers
     ) -> None:
