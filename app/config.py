@@ -102,6 +102,9 @@ class Settings(BaseSettings):
     # After a secret is rotated, the old one still signs for this long.
     webhook_secret_grace_hours: float = Field(default=24, ge=0)
     webhook_sweep_seconds: float = Field(default=5, gt=0)
+    # A worker's claim on a delivery lasts twice its timeouts and this margin; a claim
+    # left by a dead worker is due again after it.
+    webhook_claim_margin_seconds: float = Field(default=30, gt=0)
 
     # /health turns 503 when background work lags by more than these.
     health_outbox_max_age_seconds: float = Field(default=300, gt=0)

@@ -34,9 +34,8 @@ class Outcome:
 
 
 def claim_seconds(settings: Settings) -> float:
-    return (
-        2 * (settings.webhook_connect_timeout_seconds + settings.webhook_read_timeout_seconds) + 30
-    )
+    timeouts = settings.webhook_connect_timeout_seconds + settings.webhook_read_timeout_seconds
+    return 2 * timeouts + settings.webhook_claim_margin_seconds
 
 
 def signing_secrets(subscription: Subscription, now: datetime) -> list[str]:

@@ -31,6 +31,7 @@ class Received:
     headers: dict[str, str]
     body: bytes
     status: int
+    path: str = ""
 
     @property
     def event(self) -> dict[str, Any]:
@@ -45,6 +46,7 @@ class Receiver:
     secrets: list[str] = field(default_factory=list)
     fail_first: int = 0
     hang_seconds: float = 0.0
+    pause_seconds: float = 0.0  # before each answer, as a slow but healthy endpoint takes
     redirect_to: str | None = None
     received: list[Received] = field(default_factory=list)
     tests: list[Received] = field(default_factory=list)
@@ -61,7 +63,7 @@ class Receiver:
             return False
         return True
 
-    def handle(self, body: bytes, headers: dict[str, str]) -> int:
+    def handle(self, body: bytes, headers: dict[str, str], path: str = "") -> int:
         if self.hang_seconds:
             # Answers long after the sender gave up: recorded, never accepted.
             time.sleep(self.hang_seconds)
@@ -76,11 +78,14 @@ class Receiver:
             with self.lock:
                 self.tests.append(Received(headers.get("webhook-id", ""), headers, body, 204))
             return 204
+        time.sleep(self.pause_seconds)
         verified = any(self.verify(body, headers, secret) for secret in self.secrets)
         with self.lock:
             attempts = len(self.received)
             status = 400 if not verified else (503 if attempts < self.fail_first else 204)
-            self.received.append(Received(headers.get("webhook-id", ""), headers, body, status))
+            self.received.append(
+                Received(headers.get("webhook-id", ""), headers, body, status, path)
+            )
         return status
 
     def accepted(self) -> Counter[str]:
@@ -99,7 +104,7 @@ def serve(receiver: Receiver) -> Iterator[Receiver]:
             length = int(self.headers.get("Content-Length", "0"))
             body = self.rfile.read(length)
             headers = {key.lower(): value for key, value in self.headers.items()}
-            status = receiver.handle(body, headers)
+            status = receiver.handle(body, headers, self.path)
             self.send_response(status)
             if status == 302 and receiver.redirect_to:
                 self.send_header("Location", receiver.redirect_to)
