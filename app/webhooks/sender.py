@@ -2,6 +2,7 @@
 
 import time
 from dataclasses import dataclass
+from functools import cache
 
 import httpx
 
@@ -34,29 +35,44 @@ def post(vetted: Vetted, *, body: bytes, headers: dict[str, str], settings: Sett
     extensions = {"sni_hostname": vetted.host} if vetted.scheme == "https" else {}
     started = time.perf_counter()
     try:
-        # No proxies from the environment: the vetted address is the one connected to.
-        with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client:
-            request = client.build_request(
-                "POST", vetted.connect_url, content=body, headers=sent, extensions=extensions
-            )
-            response = client.send(request, stream=True)
-            try:
-                read = b""
-                for chunk in response.iter_raw():
-                    read += chunk
-                    if len(read) >= READ_CAP_BYTES:
-                        break
-                excerpt = read[:EXCERPT_BYTES].decode("utf-8", errors="replace")
-                error = None
-                if response.is_redirect:
-                    error = f"redirect to {response.headers.get('location')!r} not followed"
-                elif not response.is_success:
-                    error = f"answered {response.status_code}"
-                return Answer(response.status_code, _since(started), error, excerpt or None)
-            finally:
-                response.close()
+        client = _client()
+        request = client.build_request(
+            "POST",
+            vetted.connect_url,
+            content=body,
+            headers=sent,
+            extensions=extensions,
+            timeout=timeout,
+        )
+        response = client.send(request, stream=True, follow_redirects=False)
+        try:
+            read = b""
+            for chunk in response.iter_raw():
+                read += chunk
+                if len(read) >= READ_CAP_BYTES:
+                    break
+            excerpt = read[:EXCERPT_BYTES].decode("utf-8", errors="replace")
+            error = None
+            if response.is_redirect:
+                error = f"redirect to {response.headers.get('location')!r} not followed"
+            elif not response.is_success:
+                error = f"answered {response.status_code}"
+            return Answer(response.status_code, _since(started), error, excerpt or None)
+        finally:
+            response.close()
     except httpx.HTTPError as failure:
         return Answer(None, _since(started), f"{type(failure).__name__}: {failure}"[:500])
+
+
+@cache
+def _client() -> httpx.Client:
+    """One client per process, so its TLS context is built once. No connection is kept
+    for another delivery: the pool is keyed by address, and a TLS connection checked for
+    one host name must not carry a request for another at the same address. No proxies
+    from the environment: the vetted address is the one connected to."""
+    return httpx.Client(
+        follow_redirects=False, trust_env=False, limits=httpx.Limits(max_keepalive_connections=0)
+    )
 
 
 def _since(started: float) -> int:
