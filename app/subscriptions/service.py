@@ -112,6 +112,13 @@ def _check_filters(
             raise InvalidField("project_ids", f"unknown project(s): {missing}")
 
 
+def _release(session: Session) -> None:
+    """End the reading transaction before calling out: on SQLite a request's transaction
+    holds the write lock, which no other writer should wait on for a remote endpoint.
+    Nothing is written yet; under an Idempotency-Key the commit only flushes (app/db.py)."""
+    session.commit()
+
+
 def _check_people(session: Session, person_ids: list[int] | None, city_id: int) -> None:
     """Mail goes only to people of the subscribing city who have an address."""
     for person_id in person_ids or []:
@@ -134,6 +141,7 @@ def create(
     _check_people(session, data.email_person_ids, city_id)
     secret = signing.new_secret() if data.webhook_url else None
     if data.webhook_url and secret:
+        _release(session)
         verify_endpoint(data.webhook_url, secret, settings)
     subscription = Subscription(
         city_id=city_id,
@@ -164,7 +172,6 @@ def change(
     settings: Settings,
     expected_version: Precondition | None = None,
 ) -> Subscription:
-    session.refresh(subscription, with_for_update=True)
     check_version(expected_version, subscription.version)
     _check_filters(
         session, types=data.event_types, themes=data.theme_codes, projects=data.project_ids
@@ -178,7 +185,11 @@ def change(
                 "webhook_url",
                 "the subscription has no signing secret yet: POST its secret-rotation first",
             )
-        verify_endpoint(sent["webhook_url"], subscription.secret, settings)
+        secret = subscription.secret
+        _release(session)
+        verify_endpoint(sent["webhook_url"], secret, settings)
+    session.refresh(subscription, with_for_update=True)
+    check_version(expected_version, subscription.version)
     changes: dict[str, list[object]] = {}
     for name in ("label", "webhook_url", "paused", "mail_coordinators"):
         if sent.get(name) is not None and sent[name] != getattr(subscription, name):
