@@ -85,6 +85,32 @@ class Settings(BaseSettings):
     # A mail claimed by a worker that died is sent again after this long.
     mail_claim_seconds: float = Field(default=300, gt=0)
 
+    # Webhooks to follower cities. Hosts an administrator allows although they resolve
+    # to an address the SSRF guard refuses (loopback, private ...), e.g. a city's own
+    # receiver on its network; comma-separated host names or addresses.
+    webhook_allowed_hosts: Annotated[list[str], NoDecode] = []
+    webhook_connect_timeout_seconds: float = Field(default=3, gt=0, le=30)
+    webhook_read_timeout_seconds: float = Field(default=5, gt=0, le=60)
+    # The waits before each retry (Standard Webhooks' schedule: about a day in all);
+    # after the last one fails the delivery is dead-lettered.
+    webhook_retry_seconds: Annotated[list[float], NoDecode] = [
+        5,
+        300,
+        1800,
+        7200,
+        18000,
+        36000,
+        36000,
+    ]
+    # A subscription whose deliveries keep failing this long is disabled with a notice.
+    webhook_disable_after_hours: float = Field(default=72, gt=0)
+    # After a secret is rotated, the old one still signs for this long.
+    webhook_secret_grace_hours: float = Field(default=24, ge=0)
+    webhook_sweep_seconds: float = Field(default=5, gt=0)
+    # A worker's claim on a delivery lasts twice its timeouts and this margin; a claim
+    # left by a dead worker is due again after it.
+    webhook_claim_margin_seconds: float = Field(default=30, gt=0)
+
     # /health turns 503 when background work lags by more than these.
     health_outbox_max_age_seconds: float = Field(default=300, gt=0)
     health_sweep_max_age_seconds: float = Field(default=900, gt=0)
@@ -132,6 +158,20 @@ class Settings(BaseSettings):
     def _comma_separated(cls, value: object) -> object:
         if isinstance(value, str):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
+    @field_validator("webhook_allowed_hosts", mode="before")
+    @classmethod
+    def _comma_separated_hosts(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [host.strip().lower() for host in value.split(",") if host.strip()]
+        return value
+
+    @field_validator("webhook_retry_seconds", mode="before")
+    @classmethod
+    def _comma_separated_waits(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [float(wait) for wait in value.split(",") if wait.strip()]
         return value
 
     @field_validator("public_base_url")

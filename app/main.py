@@ -33,6 +33,7 @@ from app.kpis.router import router as kpis_router
 from app.lifecycle import get_registry
 from app.models import metadata
 from app.notifications.router import router as notifications_router
+from app.offers.router import router as offers_router
 from app.outbox.router import router as events_router
 from app.people.pages import router as people_pages
 from app.people.router import router as people_router
@@ -45,6 +46,8 @@ from app.projects.router import router as projects_router
 from app.reference.router import router as reference_router
 from app.reminders.router import router as reminders_router
 from app.request_context import RequestIdMiddleware
+from app.subscriptions.router import router as subscriptions_router
+from app.themes.router import router as themes_router
 from app.web.pages import router as web_pages
 from app.web.security import PageSecurityHeadersMiddleware
 from app.workflows_api.pages import router as workflows_pages
@@ -144,6 +147,7 @@ def _api() -> APIRouter:
     for router in (
         health_router,
         reference_router,
+        themes_router,
         projects_router,
         kpis_router,
         deliverables_router,
@@ -154,6 +158,8 @@ def _api() -> APIRouter:
         workflows_router,
         people_router,
         notifications_router,
+        subscriptions_router,
+        offers_router,
         reminders_router,
         events_router,
         audit_router,

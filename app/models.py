@@ -8,6 +8,7 @@ from app.gates.models import GateCondition, GateReview, GateVote
 from app.idempotency.models import IdempotencyRecord, IdempotencySubject
 from app.kpis.models import Kpi, KpiMeasurement
 from app.mail.models import MailItem, MailMessage
+from app.offers.models import Adoption, InheritedAnswer, Offer
 from app.outbox.models import EventReceipt, OutboxEvent
 from app.people.models import ApiToken, Person, PersonRole
 from app.portfolio.models import ProjectTerm
@@ -22,11 +23,15 @@ from app.projects.models import (
 from app.reference.models import City, FactorCategory, Theme
 from app.reminders.models import Reminder, SweepRun
 from app.scheduling.models import SchedulerLease
+from app.subscriptions.models import Subscription
+from app.themes.models import ThemeCity
 from app.web.models import SignInLink, WebSession
+from app.webhooks.models import WebhookAttempt, WebhookDelivery
 
 metadata = SQLModel.metadata
 
 __all__ = [
+    "Adoption",
     "ApiToken",
     "AuditEntry",
     "AuditHead",
@@ -42,10 +47,12 @@ __all__ = [
     "GateVote",
     "IdempotencyRecord",
     "IdempotencySubject",
+    "InheritedAnswer",
     "Kpi",
     "KpiMeasurement",
     "MailItem",
     "MailMessage",
+    "Offer",
     "OutboxEvent",
     "Person",
     "PersonRole",
@@ -58,8 +65,12 @@ __all__ = [
     "SchedulerLease",
     "SignInLink",
     "StageHistory",
+    "Subscription",
     "SweepRun",
     "Theme",
+    "ThemeCity",
     "WebSession",
+    "WebhookAttempt",
+    "WebhookDelivery",
     "metadata",
 ]

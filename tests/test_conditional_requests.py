@@ -19,6 +19,7 @@ CREATIONS = {
     ("post", "/projects/{project_id}/kpis"),
     ("post", "/projects/{project_id}/deliverables"),
     ("post", "/people/{person_id}/tokens"),
+    ("post", "/offers/{offer_id}/adoptions"),
 }
 
 

@@ -21,6 +21,7 @@ celery_app.conf.update(
         "workers.tasks.reminders",
         "workers.tasks.mail",
         "workers.tasks.upkeep",
+        "workers.tasks.webhooks",
     ],
     beat_schedule=schedule.beat_schedule(settings),
     beat_scheduler="workers.beat:LeasedScheduler",

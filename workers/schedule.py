@@ -19,6 +19,10 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
             "task": "reminders.sweep",
             "schedule": settings.reminder_sweep_seconds,
         },
+        "hand on due webhook deliveries": {
+            "task": "webhooks.sweep",
+            "schedule": settings.webhook_sweep_seconds,
+        },
         "send waiting mail": {
             "task": "mail.sweep",
             "schedule": settings.mail_sweep_seconds,

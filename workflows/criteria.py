@@ -20,6 +20,8 @@
 - `checklist_item` (`checklist`, `item`): the item is acceptable (must-meet), or at
   least improvable with an action plan (should-meet); not applicable items pass.
 - `no_item_to_correct`: no checklist item is marked to correct.
+- `lead_theme`: the project's own city leads one of its themes; otherwise the outcome
+  names the lead cities, whose solutions a follower city adopts instead.
 - `conditions_closed`: every condition attached to an earlier Go is met, or waived by
   the board with a reason. Every gate has it as a must-meet criterion.
 
@@ -200,6 +202,24 @@ def _conditions_closed(criterion: Criterion, evidence: Evidence) -> Outcome:
     )
 
 
+def _lead_theme(criterion: Criterion, evidence: Evidence) -> Outcome:
+    if evidence.led_by_own_city:
+        themes = ", ".join(sorted(evidence.led_by_own_city))
+        return Outcome(True, f"The city leads the theme {themes} in the network.")
+    led = [
+        f"{theme} is led by {', '.join(cities)}"
+        for theme, cities in sorted(evidence.theme_leads.items())
+        if cities
+    ]
+    if not led:
+        return Outcome(False, "No city leads the project's themes yet.")
+    return Outcome(
+        False,
+        f"The city leads none of the project's themes: {'; '.join(led)}. "
+        "Join the lead city's work or adopt its proven solution.",
+    )
+
+
 Check = Callable[[Criterion, Evidence], Outcome]
 KINDS: Mapping[str, Check] = {
     "field_filled": _field_filled,
@@ -218,6 +238,7 @@ KINDS: Mapping[str, Check] = {
     "checklist_item": check_checklist_item,
     "no_item_to_correct": check_no_item_to_correct,
     "conditions_closed": _conditions_closed,
+    "lead_theme": _lead_theme,
 }
 
 

@@ -62,6 +62,8 @@ class Workflow:
     transitions: tuple[Transition, ...]
     gates: dict[str, Gate] = field(default_factory=dict)
     reminders: tuple[ReminderRule, ...] = ()
+    # Where a follower city's adoption of a proven solution starts; None: the initial stage.
+    adoption_stage: str | None = None
 
     @property
     def key(self) -> tuple[str, int]:
@@ -127,6 +129,11 @@ def parse_workflow(
     elif initial not in known:
         problems.append(f"unknown stage {initial!r} named as the initial stage")
 
+    adoption_stage = raw.get("adoption_stage")
+    active = {stage.name for stage in stages if stage.kind is StageKind.ACTIVE}
+    if adoption_stage is not None and adoption_stage not in active:
+        problems.append(f"`adoption_stage` {adoption_stage!r} is not an active stage")
+
     gates = parse_gates(raw.get("gates"), problems)
     names = raw.get("checklists", [])
     if not isinstance(names, list):
@@ -156,6 +163,7 @@ def parse_workflow(
         transitions=tuple(transitions),
         gates=gates,
         reminders=reminders,
+        adoption_stage=None if adoption_stage is None else str(adoption_stage),
     )
 
 

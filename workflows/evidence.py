@@ -80,6 +80,10 @@ class Evidence:
     # The most similar projects in other cities: (title, city, score), best first.
     similar: tuple[tuple[str, str, float], ...] = ()
     open_conditions: tuple[OpenCondition, ...] = ()
+    # The project's themes its own city leads, and every lead city of each of its themes
+    # by name: the network's division of work (lead cities pilot, followers adopt).
+    led_by_own_city: frozenset[str] = frozenset()
+    theme_leads: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def applies(self, condition: str) -> bool:
         if condition == "dpia_required":

@@ -14,6 +14,7 @@ from app.privacy.evidence import dpia_state, item_states, screening_of
 from app.projects import repository as projects
 from app.projects.models import Project
 from app.projects.service import project_id_of
+from app.themes import repository as themes
 from workflows.catalogue import Catalogue
 from workflows.definition import Transition, Workflow
 from workflows.evidence import Evidence, KpiEvidence, Measurement, OpenCondition
@@ -28,6 +29,7 @@ def evidence_for(
     links = projects.links_for(session, [project_id])[project_id]
     kpi_rows = kpis.of_project(session, project_id)
     measured = kpis.measurements_of(session, [k.id for k in kpi_rows if k.id is not None])
+    leads = themes.leads_of(session, links.theme_codes)
     return Evidence(
         stage=project.stage,
         stage_label=workflow.stage(project.stage).label,
@@ -61,6 +63,10 @@ def evidence_for(
             OpenCondition(gate=gate, description=c.description, due_on=c.due_on)
             for c, gate in gates.open_conditions(session, project_id)
         ),
+        led_by_own_city=frozenset(
+            code for code, cities in leads.items() if project.city_id in {c for c, _ in cities}
+        ),
+        theme_leads={code: tuple(name for _, name in cities) for code, cities in leads.items()},
     )
 
 

@@ -12,10 +12,12 @@ from dataclasses import dataclass, field
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from app.offers import service as offers
 from app.outbox import repository
 from app.outbox.models import EventReceipt, OutboxEvent
 from app.reminders import service as reminders
 from app.reminders.audiences import People, reachable_people
+from app.webhooks import fanout
 from workflows.engine import WorkflowRegistry
 from workflows.reminders import ReminderEvent
 
@@ -53,7 +55,28 @@ def _refresh_reminders(
     return reminders.refresh_project(session, registry=registry, project_id=project_id, kinds=kinds)
 
 
-CONSUMERS: dict[str, Handler] = {"reminders": _refresh_reminders}
+def _publish_offer(
+    session: Session, event: OutboxEvent, _registry: WorkflowRegistry, _people: People
+) -> int:
+    """A Go into scale-up publishes the project's package as an offer (app/offers)."""
+    if event.event_type == "project.stage.changed":
+        offers.publish_on_scale_up(session, event)
+    return 0
+
+
+def _fan_out_webhooks(
+    session: Session, event: OutboxEvent, _registry: WorkflowRegistry, _people: People
+) -> int:
+    """A delivery per matching webhook subscription, handed to the workers after commit."""
+    fanout.fan_out(session, event)
+    return 0
+
+
+CONSUMERS: dict[str, Handler] = {
+    "reminders": _refresh_reminders,
+    "offers": _publish_offer,
+    "webhooks": _fan_out_webhooks,
+}
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """sign-in links and browser sessions for the pages
 
 Revision ID: 0050
-Revises: 0012
+Revises: 0040
 Create Date: 2026-12-02 00:40:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0050"
-down_revision: str | None = "0012"
+down_revision: str | None = "0040"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -15,9 +15,12 @@ from sqlmodel import Session
 from app.gates.models import GateCondition, GateReview
 from app.kpis.models import Kpi
 from app.main import create_app
+from app.paths import MAX_ID
 from app.people import repository as people_repository
 from app.people.models import Role
 from app.projects.models import Project
+from app.subscriptions.models import Subscription
+from app.webhooks.signing import new_secret
 from tests.factories import make_project
 from tests.people_factories import Callers, make_person, token_for
 from workflows.engine import WorkflowRegistry
@@ -34,6 +37,10 @@ LEAD_OF_THE_CITY = frozenset({"lead"})
 INSIDERS = frozenset({"admin", "lead", "dpo", "follower", "board", "chair"})
 BOARD = frozenset({"board", "chair"})
 PRIVACY_OFFICER_OF_THE_CITY = frozenset({"dpo"})
+SUBSCRIBERS_OF_THE_CITY = frozenset({"admin", "follower"})
+# Each coordinator subscribes and lists for their own city.
+SUBSCRIBERS = frozenset({"admin", "follower", "follower_other_city"})
+ADOPTERS = frozenset({"lead", "lead_other_city", "follower", "follower_other_city"})
 
 
 @dataclass(frozen=True)
@@ -157,6 +164,40 @@ RULES: dict[tuple[str, str], Rule] = {
     # The signed link is the credential: anyone may post one (this one has no token).
     ("POST", "/opt-outs"): Rule(EVERYONE),
     ("GET", "/projects/{project_id}/reminders"): Rule(INSIDERS),
+    ("GET", "/theme-leadership"): Rule(EVERYONE),
+    ("GET", "/themes/{theme_code}/leadership"): Rule(EVERYONE),
+    ("PUT", "/themes/{theme_code}/leadership"): Rule(
+        ADMIN, {"lead_city_ids": [1], "follower_city_ids": []}
+    ),
+    # A loopback URL, refused by the SSRF guard (422) without a network call.
+    ("POST", "/subscriptions"): Rule(
+        SUBSCRIBERS,
+        {
+            "label": "Hand-offs",
+            "event_types": ["offer.published"],
+            "webhook_url": "http://127.0.0.1:9/",
+        },
+    ),
+    ("GET", "/subscriptions"): Rule(SUBSCRIBERS),
+    ("GET", "/subscriptions/{subscription_id}"): Rule(SUBSCRIBERS_OF_THE_CITY),
+    ("PATCH", "/subscriptions/{subscription_id}"): Rule(
+        SUBSCRIBERS_OF_THE_CITY, {"label": "Renamed"}
+    ),
+    ("DELETE", "/subscriptions/{subscription_id}"): Rule(SUBSCRIBERS_OF_THE_CITY),
+    ("POST", "/subscriptions/{subscription_id}/secret-rotation"): Rule(SUBSCRIBERS_OF_THE_CITY),
+    ("GET", "/subscriptions/{subscription_id}/deliveries"): Rule(SUBSCRIBERS_OF_THE_CITY),
+    ("POST", "/subscriptions/{subscription_id}/deliveries/{delivery_id}/redelivery"): Rule(
+        SUBSCRIBERS_OF_THE_CITY
+    ),
+    ("POST", "/subscriptions/{subscription_id}/dead-deliveries/redelivery"): Rule(
+        SUBSCRIBERS_OF_THE_CITY
+    ),
+    ("POST", "/subscriptions/{subscription_id}/replay"): Rule(SUBSCRIBERS_OF_THE_CITY),
+    ("GET", "/offers"): Rule(SIGNED_IN),
+    ("GET", "/offers/{offer_id}"): Rule(SIGNED_IN),
+    ("POST", "/offers/{offer_id}/adoptions"): Rule(ADOPTERS),
+    ("GET", "/projects/{project_id}/lineage"): Rule(EVERYONE),
+    ("GET", "/portfolio/spread"): Rule(EVERYONE),
     ("GET", "/audit/entries"): Rule(ADMIN),
     ("GET", "/audit/verification"): Rule(ADMIN),
 }
@@ -228,6 +269,14 @@ def test_route_obeys_its_rule(
     review, condition = open_review_with_condition(session, project)
     kpi = Kpi(project_id=project.id or 0, name="Waiting time", unit="s", direction="decrease")
     session.add(kpi)
+    subscription = Subscription(
+        city_id=project.city_id,
+        label="Mobility hand-offs",
+        event_types=["offer.published"],
+        webhook_url="https://hooks.example.org/citygate",
+        secret=new_secret(),
+    )
+    session.add(subscription)
     session.commit()
     values = {
         "kpi_id": kpi.id,
@@ -240,6 +289,10 @@ def test_route_obeys_its_rule(
         "name": "ethics" if "checklists" in path else "default",
         "item_id": "ETH-01",
         "version": 1,
+        "subscription_id": subscription.id,
+        "delivery_id": MAX_ID,
+        "offer_id": MAX_ID,
+        "theme_code": "smart_mobility",
     }
     body = rule.body
     if body == {"new_project": True}:

@@ -33,7 +33,7 @@ class TestCreateProject:
         assert response.status_code == 201
         body = response.json()
         assert body["stage"] == "idea"
-        assert body["workflow"] == {"name": "default", "version": 1}
+        assert body["workflow"] == {"name": "default", "version": 2}
         assert body["partner_city_ids"] == [city_id(session, "Zwolle")]
         assert body["ecosystem_partners"] == [{"name": "Saxion", "role": "knowledge_institution"}]
         assert body["factors"] == [

@@ -36,10 +36,10 @@ def publish_v2() -> WorkflowRegistry:
 
 
 class TestWorkflowVersions:
-    def test_old_projects_keep_v1_and_new_ones_start_on_v2(
-        self, session: Session, registry: WorkflowRegistry
-    ) -> None:
-        started_on_v1 = make_project(session, registry)
+    def test_old_projects_keep_v1_and_new_ones_start_on_v2(self, session: Session) -> None:
+        # Only v1 published at first (the shipped files hold a v2 of their own since).
+        only_v1 = WorkflowRegistry([load_workflow(DEFINITIONS_DIR / "default-v1.toml")])
+        started_on_v1 = make_project(session, only_v1)
         published = publish_v2()
 
         started_on_v2 = make_project(session, published)

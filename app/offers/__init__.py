@@ -1,0 +1,1 @@
+"""Proven solutions offered to follower cities at scale-up, and their adoptions."""

@@ -1,0 +1,1 @@
+"""Follower-city subscriptions: what a city wants to hear of, and how."""

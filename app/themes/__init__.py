@@ -1,0 +1,1 @@
+"""Theme leadership: which cities lead and which follow each smart-city theme."""

@@ -1,0 +1,1 @@
+"""Signed CloudEvents to subscribers' endpoints, at least once, guarded against SSRF."""
