@@ -38,6 +38,14 @@ class PreconditionFailed(AppError):
         )
 
 
+class PreconditionFailedTag(AppError):
+    """412 for a resource whose tag is derived from its parts, not a version number."""
+
+    status_code = 412
+    type_slug = "stale-version"
+    title = "Precondition failed"
+
+
 class PreconditionRequired(AppError):
     status_code = 428
     type_slug = "precondition-required"

@@ -1,5 +1,7 @@
 """A project's answers to one checklist, read with their reviews and currency."""
 
+import hashlib
+
 from sqlmodel import Session
 
 from app.privacy import repository, service
@@ -9,6 +11,15 @@ from app.projects.models import Project
 from app.projects.service import project_id_of
 from workflows.engine import WorkflowRegistry
 from workflows.evidence import Evidence
+
+
+def checklist_tag(session: Session, project: Project, name: str) -> str:
+    """The entity tag of a project's answers to one checklist as a whole: it changes
+    when any answer is given, changed or reviewed (each of those bumps the answer's
+    version), so a form built from one reading can be sent with `If-Match`."""
+    answers = repository.answers_of(session, project_id_of(project), name)
+    basis = ",".join(f"{a.item_id}:{a.version}" for a in sorted(answers, key=lambda a: a.item_id))
+    return "c" + hashlib.sha256(basis.encode()).hexdigest()[:16]
 
 
 def checklist_read(

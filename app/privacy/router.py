@@ -6,12 +6,12 @@ from fastapi import APIRouter, Path, Response
 from fastapi.responses import HTMLResponse
 from sqlmodel import Session
 
-from app.concurrency import IfMatchDep, Precondition, set_etag
+from app.concurrency import IfMatchDep, Precondition, PreconditionFailedTag, set_etag
 from app.db import SessionDep
 from app.errors import problem
 from app.lifecycle import RegistryDep
 from app.privacy import dpia, service
-from app.privacy.read_model import checklist_read
+from app.privacy.read_model import checklist_read, checklist_tag
 from app.privacy.schemas import (
     AdviceCreate,
     AnswerCreate,
@@ -75,9 +75,13 @@ def get_checklist(
     name: Name,
     session: SessionDep,
     registry: RegistryDep,
+    response: Response,
 ) -> ChecklistRead:
-    """A project's answers to one checklist with the privacy officer's review of each."""
-    return checklist_read(session, project, name, registry)
+    """A project's answers to one checklist with the privacy officer's review of each.
+    The ETag stands for all the answers: send it as `If-Match` with a whole-form PATCH."""
+    read = checklist_read(session, project, name, registry)
+    response.headers["ETag"] = f'"{checklist_tag(session, project, name)}"'
+    return read
 
 
 @router.put("/projects/{project_id}/checklists/{name}/items/{item_id}", responses=WRITE_PROBLEMS)
@@ -119,11 +123,19 @@ def answer_checklist(
     body: ChecklistAnswers,
     session: SessionDep,
     registry: RegistryDep,
+    response: Response,
+    expected: IfMatchDep,
 ) -> ChecklistRead:
-    """Answer many items of a checklist at once, all or nothing: one bad answer or one
-    stale `version` refuses the lot and changes nothing. Items not sent keep their
-    answers. Each changed answer waits for the privacy officer's review, as with the
-    single-item operation."""
+    """Answer many items of a checklist at once, all or nothing: one bad answer, one
+    stale `version`, or an `If-Match` that is not the checklist's ETag as it stands
+    refuses the lot and changes nothing. Items not sent keep their answers. Each changed
+    answer waits for the privacy officer's review, as with the single-item operation."""
+    if expected is not None and not (
+        expected.any_version or checklist_tag(session, project, name) in expected.versions
+    ):
+        raise PreconditionFailedTag(
+            "The checklist changed since it was read: read it again (its ETag) and resend."
+        )
     service.answer_items(
         session,
         project=project,
@@ -141,7 +153,9 @@ def answer_checklist(
         registry=registry,
         actor=actor,
     )
-    return checklist_read(session, project, name, registry)
+    read = checklist_read(session, project, name, registry)
+    response.headers["ETag"] = f'"{checklist_tag(session, project, name)}"'
+    return read
 
 
 @router.post(

@@ -91,3 +91,27 @@ def test_a_stale_version_refuses_the_lot(
     assert stale.status_code == 412
     assert after["ETH-01"] == "Changed meanwhile."
     assert after["ETH-02"] is None
+
+
+def test_the_checklist_etag_guards_a_whole_form(
+    client: TestClient, session: Session, registry: WorkflowRegistry, lead: Headers
+) -> None:
+    project = make_project(session, registry)
+    path = f"/projects/{project.id}/checklists/ethics"
+    read = client.get(path, headers=lead)
+    first = {"answers": [{"item_id": "ETH-01", "answer": "Residents decide with us."}]}
+    saved = client.patch(path, json=first, headers={**lead, "If-Match": read.headers["etag"]})
+    # A second form built from the first reading is now stale.
+    stale = client.patch(
+        path,
+        json={"answers": [{"item_id": "ETH-01", "answer": "Someone else's text."}]},
+        headers={**lead, "If-Match": read.headers["etag"]},
+    )
+    again = client.get(path, headers=lead)
+
+    assert saved.status_code == 200, saved.text
+    assert saved.headers["etag"] == again.headers["etag"] != read.headers["etag"]
+    assert stale.status_code == 412
+    assert stale.json()["type"] == "/problems/stale-version"
+    answers = {i["id"]: i["answer"] for i in again.json()["items"]}
+    assert answers["ETH-01"] == "Residents decide with us."
