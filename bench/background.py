@@ -29,6 +29,7 @@ from app import broker
 from app.config import Settings, get_settings
 from app.lifecycle import get_registry
 from app.mail import delivery, digests
+from app.outbox.consumers import CONSUMERS
 from app.outbox.models import EventReceipt
 from app.outbox.writer import emit
 from app.projects.models import Project
@@ -102,7 +103,8 @@ def relay_figures(engine: Engine, url: str, events: int, *, embedded: bool) -> d
                     )  # fmt: skip
                 session.commit()  # kicks the relay
         committed = time.perf_counter() - started
-        _wait(lambda: _receipts(engine) - before >= events, 300)
+        # Every consumer writes its receipt: the event is consumed when all have.
+        _wait(lambda: _receipts(engine) - before >= events * len(CONSUMERS), 300)
         seconds = time.perf_counter() - started
     if not embedded:
         client = redis.Redis.from_url(REDIS)

@@ -21,6 +21,7 @@ from kombu.connection import Connection
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from app.outbox.consumers import CONSUMERS
 from app.outbox.models import EventReceipt, OutboxEvent
 from app.outbox.relay import relay
 from app.outbox.writer import emit
@@ -193,5 +194,7 @@ def _receipts(background: Background) -> int:  # noqa: F811
 
 
 def _receipt_ids(background: Background) -> list[int]:  # noqa: F811
+    """The events every consumer has handled (each writes its own receipt)."""
     with background.session() as session:
-        return list(session.exec(select(EventReceipt.event_id)).all())
+        receipts = Counter(session.exec(select(EventReceipt.event_id)).all())
+    return [event_id for event_id, count in receipts.items() if count == len(CONSUMERS)]
