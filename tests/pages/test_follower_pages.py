@@ -1,16 +1,13 @@
 """The follower city's pages: offers and adopting one, subscriptions with their
 deliveries, and the administrator's theme leadership; on the services of the API."""
 
-from datetime import date
 from urllib.parse import urlencode
 
 import pytest
 from sqlmodel import Session, select
 
 from app.config import get_settings
-from app.kpis.models import Kpi, KpiMeasurement
 from app.offers.models import Adoption, Offer
-from app.offers.service import publish_on_scale_up
 from app.outbox.writer import emit
 from app.people.models import Role
 from app.projects.models import Project
@@ -23,45 +20,13 @@ from tests.followers.receiver import (
     receiver,  # noqa: F401
 )
 from tests.pages.conftest import Browsers, Visitor
+from tests.pages.offers import offer_of
 from tests.people_factories import make_person
 from workflows.engine import WorkflowRegistry
 
 
 def offered(session: Session, registry: WorkflowRegistry) -> Offer:
-    """Apeldoorn's pilot, offered as the outbox consumer offers it at the Go into scale-up."""
-    origin = make_project(session, registry, title="Counting visitors by Wi-Fi")
-    kpi = Kpi(
-        project_id=origin.id or 0,
-        name="Visitors counted",
-        unit="per day",
-        target=5000,
-        direction="increase",
-    )
-    session.add(kpi)
-    session.flush()
-    session.add(
-        KpiMeasurement(
-            kpi_id=kpi.id or 0, value=4200, measured_on=date(2026, 5, 1), source="x", stage="pilot"
-        )
-    )
-    event = emit(
-        session,
-        event_type="project.stage.changed",
-        aggregate_type="project",
-        aggregate_id=origin.id or 0,
-        payload={
-            "project_id": origin.id,
-            "city_id": origin.city_id,
-            "from_stage": "evaluation",
-            "to_stage": "scale_up",
-            "trigger": "advance",
-            "gate": "evaluation_to_scale_up",
-        },
-    )
-    offer = publish_on_scale_up(session, event)
-    assert offer is not None
-    session.commit()
-    return offer
+    return offer_of(session, make_project(session, registry, title="Counting visitors by Wi-Fi"))
 
 
 def signed_in(browsers: Browsers, session: Session, role: Role, city: str | None) -> Visitor:
