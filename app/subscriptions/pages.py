@@ -186,6 +186,7 @@ NOTICES = {
     "paused": N_("The subscription is paused: deliveries wait until it is resumed."),
     "active": N_("The subscription is active."),
     "redelivered": N_("The delivery is sent again, with its original id."),
+    "all-redelivered": N_("Every failed delivery is sent again, each with its original id."),
 }
 
 
@@ -273,3 +274,16 @@ def redeliver(
             visit, session, subscription, status=refusal.status_code, problem=refusal.detail
         )
     return visit.redirect(f"/subscriptions/{subscription_id}?done=redelivered")
+
+
+@router.post("/subscriptions/{subscription_id}/dead-deliveries/redelivery")
+def redeliver_dead(
+    visit: VisitDep, form: FormDep, subscription_id: IdPath, session: SessionDep
+) -> Response:
+    """Every dead delivery again, as the API's bulk redelivery: on the page's version."""
+    _, subscription = _own(visit, subscription_id, session)
+    if not _expected(form).holds_for(subscription.version):
+        problem = visit.t("The subscription changed since this page was shown; nothing was sent.")
+        return _subscription_page(visit, session, subscription, status=412, problem=problem)
+    service.redeliver_dead(session, subscription=subscription)
+    return visit.redirect(f"/subscriptions/{subscription_id}?done=all-redelivered")

@@ -13,7 +13,7 @@ from app.people.models import Role
 from app.projects.models import Project
 from app.subscriptions.models import Subscription
 from app.themes import service as themes
-from app.webhooks.models import DeliveryStatus, WebhookDelivery
+from app.webhooks.models import DeliveryStatus, WebhookAttempt, WebhookDelivery
 from tests.factories import city_id, make_project
 from tests.followers.receiver import (
     Receiver,
@@ -54,6 +54,7 @@ def test_a_coordinator_reads_an_offer_adopts_it_and_sees_the_adoption_project(
     again = coordinator.open(f"/offers/{offer.id}")
     own_city = lead_city.open(f"/offers/{offer.id}")
 
+    assert coordinator.client.get("/home", follow_redirects=False).headers["location"] == "/offers"
     assert "Counting visitors by Wi-Fi" in listed.text
     assert f'href="/offers/{offer.id}"' in listed.text
     # The package: KPI with its pilot result, costs, the lead city's contact role.
@@ -171,15 +172,30 @@ def test_a_coordinator_subscribes_pauses_redelivers_and_deletes(
         attempts=12,
     )
     session.add(dead)
+    session.flush()
+    session.add(
+        WebhookAttempt(delivery_id=dead.id or 0, status_code=503, latency_ms=41, error="HTTP 503")
+    )
     session.commit()
     path = f"/subscriptions/{subscription.id}"
     shown = coordinator.open(path)
     redelivered = coordinator.send(f"{path}/deliveries/{dead.id}/redelivery", {})
     session.refresh(dead)
     assert f'action="{path}/deliveries/{dead.id}/redelivery"' in shown.text
+    assert "503" in shown.text
+    assert "41 ms" in shown.text
     assert dead.status == DeliveryStatus.PENDING.value
     assert dead.attempts == 0
     assert redelivered.status_code == 200
+    assert f'action="{path}/deliveries/{dead.id}/redelivery"' not in redelivered.text
+    # Dead again: every dead one at once.
+    dead.status = DeliveryStatus.DEAD.value
+    session.add(dead)
+    session.commit()
+    coordinator.open(path)
+    coordinator.send(f"{path}/dead-deliveries/redelivery", {})
+    session.refresh(dead)
+    assert dead.status == DeliveryStatus.PENDING.value
 
     # Another city's coordinator neither sees nor changes it.
     assert other.client.get(path).status_code == 403
