@@ -318,3 +318,27 @@ def test_an_administrator_divides_a_theme_and_a_bad_division_changes_nothing(
     assert 'id="form-problem"' in from_stale.text
     assert themes.leadership_of(session, "smart_mobility") == after
     assert lead.client.get("/admin/themes").status_code == 403
+
+
+def test_an_administrator_subscribes_a_city_it_names(browsers: Browsers, session: Session) -> None:
+    admin = signed_in(browsers, session, Role.ADMINISTRATOR, None)
+    admin.open("/subscriptions")
+    form = [
+        ("label", "Zwolle hears"),
+        ("event_types", "offer.adopted"),
+        ("mail_coordinators", "yes"),
+    ]
+
+    no_city = admin.send("/subscriptions", form)
+    made = admin.send("/subscriptions", [*form, ("city_id", str(city_id(session, "Zwolle")))])
+    listed = admin.open("/subscriptions")
+
+    assert no_city.status_code == 422
+    assert 'id="city_id-problem"' in no_city.text
+    subscription = session.exec(
+        select(Subscription).where(Subscription.label == "Zwolle hears")
+    ).one()
+    assert made.status_code == 200
+    assert subscription.city_id == city_id(session, "Zwolle")
+    assert subscription.mail_coordinators
+    assert f'href="/subscriptions/{subscription.id}"' in listed.text
