@@ -1,7 +1,9 @@
 """The follower city's pages on offers: the proven solutions handed on at scale-up, one
 offer's package, and adopting it for one's own city (the same service as the API)."""
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
@@ -41,14 +43,20 @@ def _names(session: Session) -> tuple[dict[int, str], dict[str, str]]:
 
 
 @router.get("/offers")
-def offers(visit: VisitDep, session: SessionDep) -> Response:
+def offers(
+    visit: VisitDep,
+    session: SessionDep,
+    theme: Annotated[str | None, Query(max_length=40)] = None,
+) -> Response:
     signed_in(visit)
     cities, themes = _names(session)
+    chosen = theme if theme in themes else None
     return visit.render(
         "offers/offers.html",
-        offers=service.list_offers(session),
+        offers=service.list_offers(session, theme=chosen),
         city_names=cities,
         theme_names=themes,
+        chosen_theme=chosen,
     )
 
 

@@ -43,6 +43,8 @@ def test_a_coordinator_reads_an_offer_adopts_it_and_sees_the_adoption_project(
     lead_city = signed_in(browsers, session, Role.PROJECT_LEAD, "Apeldoorn")
 
     listed = coordinator.open("/offers")
+    other_theme = coordinator.open("/offers?theme=smart_living")
+    same_theme = coordinator.open("/offers?theme=smart_mobility")
     page = coordinator.open(f"/offers/{offer.id}")
     no_token = coordinator.client.post(
         f"/offers/{offer.id}/adoptions",
@@ -57,6 +59,8 @@ def test_a_coordinator_reads_an_offer_adopts_it_and_sees_the_adoption_project(
     assert coordinator.client.get("/home", follow_redirects=False).headers["location"] == "/offers"
     assert "Counting visitors by Wi-Fi" in listed.text
     assert f'href="/offers/{offer.id}"' in listed.text
+    assert f'href="/offers/{offer.id}"' not in other_theme.text
+    assert f'href="/offers/{offer.id}"' in same_theme.text
     # The package: KPI with its pilot result, costs, the lead city's contact role.
     assert "Visitors counted" in page.text
     assert "4200" in page.text
