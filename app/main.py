@@ -33,6 +33,7 @@ from app.kpis.router import router as kpis_router
 from app.lifecycle import get_registry
 from app.models import metadata
 from app.notifications.router import router as notifications_router
+from app.offers.pages import router as offers_pages
 from app.offers.router import router as offers_router
 from app.outbox.router import router as events_router
 from app.people.pages import router as people_pages
@@ -46,7 +47,9 @@ from app.projects.router import router as projects_router
 from app.reference.router import router as reference_router
 from app.reminders.router import router as reminders_router
 from app.request_context import RequestIdMiddleware
+from app.subscriptions.pages import router as subscriptions_pages
 from app.subscriptions.router import router as subscriptions_router
+from app.themes.pages import router as themes_pages
 from app.themes.router import router as themes_router
 from app.web.pages import router as web_pages
 from app.web.security import PageSecurityHeadersMiddleware
@@ -96,6 +99,9 @@ PAGE_ROUTERS = (
     gates_pages,
     workflows_pages,
     people_pages,
+    offers_pages,
+    subscriptions_pages,
+    themes_pages,
 )
 
 

@@ -164,4 +164,6 @@ def home(visit: VisitDep) -> Response:
         return visit.redirect("/board/agenda")
     if principal.has(Role.ADMINISTRATOR):
         return visit.redirect("/admin/people")
+    if principal.has(Role.FOLLOWER_COORDINATOR):
+        return visit.redirect("/offers")
     return visit.redirect("/")

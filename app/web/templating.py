@@ -16,7 +16,18 @@ from app.clock import as_utc
 from app.i18n import translations
 
 APP_DIR = Path(__file__).resolve().parent.parent
-PAGE_DOMAINS = ("web", "portfolio", "projects", "privacy", "gates", "workflows_api", "people")
+PAGE_DOMAINS = (
+    "web",
+    "portfolio",
+    "projects",
+    "privacy",
+    "gates",
+    "workflows_api",
+    "people",
+    "offers",
+    "subscriptions",
+    "themes",
+)
 TEMPLATE_DIRS = [APP_DIR / domain / "templates" for domain in PAGE_DOMAINS]
 
 

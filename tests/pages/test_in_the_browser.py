@@ -14,8 +14,11 @@ from sqlmodel import Session
 
 from app.lifecycle import get_registry
 from app.people.models import Person, Role
+from app.projects.models import Project
+from app.subscriptions.models import Subscription
 from app.web import sessions
 from app.web.visit import SESSION_COOKIE
+from tests.pages.offers import offer_of
 from tests.pages.site import CHROMIUM, Site, fresh_database, live_site
 from tests.people_factories import make_person
 
@@ -74,6 +77,9 @@ def journey(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
                     session, roles=[Role.BOARD_MEMBER], chair=True, name="Chris Chair"
                 ),
                 "admin": make_person(session, roles=[Role.ADMINISTRATOR], name="Ada Admin"),
+                "coordinator": make_person(
+                    session, roles=[Role.FOLLOWER_COORDINATOR], city="Breda", name="Femke"
+                ),
             }
             for person in made.people.values():
                 session.refresh(person)
@@ -194,6 +200,19 @@ def _vote(page: Page, review_url: str, rationale: str) -> None:
 def test_the_main_pages_have_no_serious_accessibility_problem(journey: Journey) -> None:
     assert journey.project_id, "runs after the journey, on its project"
     project, review = journey.project_id, journey.review_id
+    with Session(journey.site.engine) as session:
+        origin = session.get(Project, project)
+        assert origin is not None
+        offer = offer_of(session, origin).id
+        subscription = Subscription(
+            city_id=journey.people["coordinator"].city_id or 0,
+            label="Offers",
+            event_types=["offer.published"],
+            mail_coordinators=True,
+        )
+        session.add(subscription)
+        session.commit()
+        subscription_id = subscription.id
     pages = {
         "public": [
             "/",
@@ -217,7 +236,13 @@ def test_the_main_pages_have_no_serious_accessibility_problem(journey: Journey) 
             f"/privacy/projects/{project}/document",
         ],
         "chair": ["/board/agenda", f"/board/reviews/{review}"],
-        "admin": ["/admin/people"],
+        "admin": ["/admin/people", "/admin/themes", "/admin/themes/smart_mobility"],
+        "coordinator": [
+            "/offers",
+            f"/offers/{offer}",
+            "/subscriptions",
+            f"/subscriptions/{subscription_id}",
+        ],
     }
     axe = Axe()
     problems = {}

@@ -16,9 +16,13 @@ from sqlmodel import Session
 
 from app.i18n import LOCALE_DIR
 from app.people.models import Role
+from app.projects.models import Project
+from app.subscriptions.models import Subscription
 from tests.conftest import ROOT
+from tests.factories import city_id
 from tests.gates.meeting import project_ready_for_idea_gate, submit
 from tests.pages.conftest import Browsers, Visitor
+from tests.pages.offers import offer_of
 from tests.people_factories import Headers, make_person
 
 # As `make messages` extracts them.
@@ -109,6 +113,17 @@ def pages(
     """Each role's pages on a project with an open review."""
     project_id, _ = project_ready_for_idea_gate(client, session, lead)
     review_id = submit(client, project_id, lead)["id"]
+    project = session.get(Project, project_id)
+    assert project is not None
+    offer_id = offer_of(session, project).id
+    subscription = Subscription(
+        city_id=city_id(session, "Breda"),
+        label="Offers",
+        event_types=["offer.published"],
+        mail_coordinators=True,
+    )
+    session.add(subscription)
+    session.commit()
 
     def browser(role: Role, city: str | None = "Apeldoorn", chair: bool = False) -> Visitor:
         visitor = browsers()
@@ -149,7 +164,19 @@ def pages(
                 f"/privacy/projects/{project_id}/document",
             ],
         ),
-        "admin": (browser(Role.ADMINISTRATOR, None), ["/admin/people"]),
+        "admin": (
+            browser(Role.ADMINISTRATOR, None),
+            ["/admin/people", "/admin/themes", "/admin/themes/smart_mobility", "/subscriptions"],
+        ),
+        "coordinator": (
+            browser(Role.FOLLOWER_COORDINATOR, "Breda"),
+            [
+                "/offers",
+                f"/offers/{offer_id}",
+                "/subscriptions",
+                f"/subscriptions/{subscription.id}",
+            ],
+        ),
         "chair": (
             browser(Role.BOARD_MEMBER, None, chair=True),
             ["/board/agenda", f"/board/reviews/{review_id}"],
