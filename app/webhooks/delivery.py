@@ -112,6 +112,8 @@ def attempt(
 
 def combined(answers: list[sender.Answer]) -> sender.Answer:
     """One attempt over both channels: it succeeds when every channel took the event."""
+    if not answers:
+        return sender.NOBODY
     if len(answers) == 1:
         return answers[0]
     failed = [a.error for a in answers if not a.ok and a.error]

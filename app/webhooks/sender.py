@@ -20,10 +20,18 @@ class Answer:
     latency_ms: int
     error: str | None = None
     excerpt: str | None = None
+    # Nothing was sent because the subscription reaches no one now (see NOBODY).
+    nobody: bool = False
 
     @property
     def ok(self) -> bool:
-        return self.status_code is not None and 200 <= self.status_code < 300
+        return self.nobody or (self.status_code is not None and 200 <= self.status_code < 300)
+
+
+# A subscription that mails its city's coordinators when the city has none yet, and has
+# no webhook: no channel to try, and a retry changes nothing until someone is named, so
+# the delivery is done with this note instead of being retried into a dead letter.
+NOBODY = Answer(None, 0, excerpt="Nobody to reach: no person to mail and no webhook.", nobody=True)
 
 
 def post(vetted: Vetted, *, body: bytes, headers: dict[str, str], settings: Settings) -> Answer:

@@ -14,6 +14,7 @@ from app.people.models import Role
 from app.subscriptions.models import Subscription
 from app.webhooks import delivery
 from app.webhooks.models import WebhookDelivery
+from tests.factories import city_id
 from tests.followers.receiver import Receiver
 from tests.mail_server import MailServer, mail_server  # noqa: F401
 from tests.people_factories import Callers, make_person
@@ -160,3 +161,25 @@ def test_the_mail_channel_tells_named_people_of_the_city_once(
     assert [d["status"] for d in client.get(
         f"/subscriptions/{created.json()['id']}/deliveries", headers=callers.follower
     ).json()] == ["delivered"]  # fmt: skip
+
+
+def test_a_subscription_that_reaches_nobody_yet_is_done_not_retried(
+    client: TestClient, session: Session, callers: Callers
+) -> None:
+    # A city with no coordinator yet: the default kind of subscription mails nobody.
+    city = city_id(session, "Tilburg")
+    created = client.post(
+        "/subscriptions",
+        json={"label": "coordinators", "event_types": ["gate.condition.closed"],
+              "city_id": city, "mail_coordinators": True},
+        headers=callers.admin,
+    )  # fmt: skip
+    assert created.status_code == 201, created.text
+    closed(session, 7)
+    client.post(f"/subscriptions/{created.json()['id']}/replay?since=2000-01-01T00:00:00Z",
+                headers=callers.admin)  # fmt: skip
+
+    deliver_all(session, created.json()["id"])
+
+    (done,) = deliveries_of(session, created.json()["id"])
+    assert (done.status, done.attempts, done.last_error) == ("delivered", 1, None)
