@@ -121,7 +121,8 @@ def test_subscribe_hand_off_adopt_review_and_spread(
     assert data["links"]["offer"].endswith(f"/offers/{data['offer_id']}")
     assert "@" not in handed.body.decode()  # identifiers and links, no personal data
     # Breda's default subscription to its themes mails its coordinator as well.
-    wait_for(lambda: mailed(background, breda_address, "offer.published"), 30, "the mail")
+    # In her language (Dutch), saying what happened.
+    wait_for(lambda: mailed(background, breda_address, "bewezen oplossing"), 30, "the mail")
     offer = api.get(f"/offers/{data['offer_id']}", headers=follower).json()
     package = offer["package"]
     assert {d["document_type"] for d in package["documents"]} >= {"reuse_package", "pilot_report"}

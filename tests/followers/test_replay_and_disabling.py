@@ -14,10 +14,11 @@ from app.people.models import Role
 from app.subscriptions.models import Subscription
 from app.webhooks import delivery
 from app.webhooks.models import WebhookDelivery
-from tests.factories import city_id
+from tests.factories import city_id, make_project
 from tests.followers.receiver import Receiver
 from tests.mail_server import MailServer, mail_server  # noqa: F401
 from tests.people_factories import Callers, make_person
+from workflows.engine import WorkflowRegistry
 
 pytestmark = pytest.mark.usefixtures("allow_loopback")
 
@@ -122,11 +123,15 @@ def test_the_mail_channel_tells_named_people_of_the_city_once(
     client: TestClient,
     session: Session,
     callers: Callers,
+    registry: WorkflowRegistry,
     mail_server: MailServer,  # noqa: F811
 ) -> None:
     cora = make_person(
         session, roles=[Role.FOLLOWER_COORDINATOR], city="Apeldoorn", email="cora@example.org"
     )
+    cora.language = "nl"
+    session.add(cora)
+    project = make_project(session, registry, title="Slimme lantaarnpalen")
     elsewhere = make_person(session, roles=[Role.PROJECT_LEAD], city="Breda")
     body = {"label": "by mail", "event_types": ["gate.condition.closed"]}
     no_channel = client.post("/subscriptions", json=body, headers=callers.follower)
@@ -138,7 +143,7 @@ def test_the_mail_channel_tells_named_people_of_the_city_once(
     created = client.post(
         "/subscriptions", json={**body, "email_person_ids": [cora.id]}, headers=callers.follower
     )
-    closed(session, 7)
+    closed(session, 7, project_id=project.id or 0)
     client.post(f"/subscriptions/{created.json()['id']}/replay?since=2000-01-01T00:00:00Z",
                 headers=callers.follower)  # fmt: skip
     settings = get_settings().model_copy(
@@ -157,7 +162,12 @@ def test_the_mail_channel_tells_named_people_of_the_city_once(
     assert created.status_code == 201, created.text
     assert created.json()["secret"] is None
     (mail,) = mail_server.to("cora@example.org")
-    assert mail["Subject"] == "citygate: gate.condition.closed"
+    # What happened, in Cora's language, with the project's title and city.
+    assert mail["Subject"] == (
+        "citygate: gate.condition.closed over Slimme lantaarnpalen (Apeldoorn)."
+    )
+    text = mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "Deze mail komt van het abonnement van uw gemeente" in text
     assert [d["status"] for d in client.get(
         f"/subscriptions/{created.json()['id']}/deliveries", headers=callers.follower
     ).json()] == ["delivered"]  # fmt: skip
