@@ -1,6 +1,7 @@
 """The project lead's pages: my projects, a project with its readiness, a whole checklist
 on one form, submission to the gate and the moves that need no gate."""
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
@@ -164,6 +165,31 @@ def project_page(
     if submitted:
         notice = visit.t("Submitted to the gate; the board has it on its agenda.")
     return _project_page(visit, project, session, registry, notice=notice)
+
+
+def _saved_or_shown(
+    visit: Visit,
+    project: Project,
+    session: Session,
+    registry: WorkflowRegistry,
+    *,
+    form_name: str,
+    save: Callable[[], object],
+) -> Response:
+    """Run one form's save through its service: back to the project page when it holds,
+    or the page again with each problem beside its field (`<form>-<field>`), or the
+    service's refusal at the form, and nothing saved."""
+    try:
+        save()
+    except ValidationError as invalid:
+        problems = {f"{form_name}-{k}": v for k, v in field_problems(visit, invalid).items()}
+        return _project_page(visit, project, session, registry, status=422, problems=problems)
+    except AppError as refusal:
+        session.rollback()
+        session.refresh(project)
+        problems = {f"{form_name}-form": _refusal_text(visit, refusal)}
+        return _project_page(visit, project, session, registry, status=409, problems=problems)
+    return visit.redirect(f"/my/projects/{project.id}")
 
 
 def _project_page(
@@ -401,25 +427,21 @@ def save_plan(
         "effects_within_city": form.get("effects_within_city") == "yes",
         "ecosystem_partners": partners,
     }
-    try:
-        data = ProjectUpdate.model_validate(values)
-        service.update_project(
+    return _saved_or_shown(
+        visit,
+        project,
+        session,
+        registry,
+        form_name="plan",
+        save=lambda: service.update_project(
             session,
             project=project,
-            data=data,
+            data=ProjectUpdate.model_validate(values),
             registry=registry,
             actor=actor,
             expected_version=_expected(version_of(form, "version")),
-        )
-    except ValidationError as invalid:
-        problems = {f"plan-{k}": v for k, v in field_problems(visit, invalid).items()}
-        return _project_page(visit, project, session, registry, status=422, problems=problems)
-    except AppError as refusal:
-        session.rollback()
-        session.refresh(project)
-        problems = {"plan-form": _refusal_text(visit, refusal)}
-        return _project_page(visit, project, session, registry, status=409, problems=problems)
-    return visit.redirect(f"/my/projects/{project.id}")
+        ),
+    )
 
 
 @router.post("/my/projects/{project_id}/kpis")
@@ -438,22 +460,20 @@ def add_kpi(
         "target": form.text("target") or None,
         "direction": form.text("direction"),
     }
-    try:
-        kpis.add_kpi(
+    return _saved_or_shown(
+        visit,
+        project,
+        session,
+        registry,
+        form_name="kpi",
+        save=lambda: kpis.add_kpi(
             session,
             project=project,
             data=KpiCreate.model_validate(values),
             registry=registry,
             actor=actor,
-        )
-    except ValidationError as invalid:
-        problems = {f"kpi-{k}": v for k, v in field_problems(visit, invalid).items()}
-        return _project_page(visit, project, session, registry, status=422, problems=problems)
-    except AppError as refusal:
-        session.rollback()
-        problems = {"kpi-form": _refusal_text(visit, refusal)}
-        return _project_page(visit, project, session, registry, status=409, problems=problems)
-    return visit.redirect(f"/my/projects/{project.id}")
+        ),
+    )
 
 
 @router.post("/my/projects/{project_id}/deliverables")
@@ -471,22 +491,20 @@ def attach_document(
         "url": form.text("url"),
         "content_hash": form.text("content_hash").lower(),
     }
-    try:
-        deliverables.attach(
+    return _saved_or_shown(
+        visit,
+        project,
+        session,
+        registry,
+        form_name="document",
+        save=lambda: deliverables.attach(
             session,
             project=project,
             data=DeliverableCreate.model_validate(values),
             registry=registry,
             actor=actor,
-        )
-    except ValidationError as invalid:
-        problems = {f"document-{k}": v for k, v in field_problems(visit, invalid).items()}
-        return _project_page(visit, project, session, registry, status=422, problems=problems)
-    except AppError as refusal:
-        session.rollback()
-        problems = {"document-form": _refusal_text(visit, refusal)}
-        return _project_page(visit, project, session, registry, status=409, problems=problems)
-    return visit.redirect(f"/my/projects/{project.id}")
+        ),
+    )
 
 
 @router.post("/my/projects/{project_id}/kpis/{kpi_id}/measurements")

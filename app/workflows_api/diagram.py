@@ -38,7 +38,18 @@ class _Model:
     """What GraphMachine draws for; never stored."""
 
 
+# A published workflow version never changes: its drawing is made once per process.
+_MERMAID: dict[tuple[str, int], str] = {}
+
+
 def mermaid(workflow: Workflow) -> str:
+    key = (workflow.name, workflow.version)
+    if key not in _MERMAID:
+        _MERMAID[key] = _draw_mermaid(workflow)
+    return _MERMAID[key]
+
+
+def _draw_mermaid(workflow: Workflow) -> str:
     model = _Model()
     GraphMachine(
         model=model,
