@@ -147,11 +147,13 @@ def lifecycle_figures(engine: Engine, data: Dataset) -> dict[str, Any]:
     citygate = lifecycle.citygate_lifecycles(engine, data.lifecycle_project_ids)
     state_only = lifecycle.citygate_state_lifecycles(engine, data.lifecycle_project_ids)
     spiff, state_bytes = lifecycle.spiff_lifecycles(engine, len(data.lifecycle_project_ids))
+    floor = lifecycle.floor_lifecycles(engine, len(data.lifecycle_project_ids))
     return {
         "lifecycles": len(data.lifecycle_project_ids),
         "citygate_ms": round(citygate, 2),
         "citygate_state_only_ms": round(state_only, 2),
         "spiffworkflow_ms": round(spiff, 2),
+        "floor_ms": round(floor, 2),
         "spiffworkflow_state_bytes": state_bytes,
     }
 

@@ -36,6 +36,20 @@ STEPS = (
 )
 
 spiff_metadata = MetaData()
+floor_metadata = MetaData()
+floor_stage = Table(
+    "bench_floor_stage",
+    floor_metadata,
+    Column("id", Integer, primary_key=True),
+    Column("stage", Text, nullable=False),
+)
+floor_history = Table(
+    "bench_floor_history",
+    floor_metadata,
+    Column("id", Integer, primary_key=True),
+    Column("instance_id", Integer, nullable=False),
+    Column("stage", Text, nullable=False),
+)
 spiff_instance = Table(
     "bench_spiff_instance",
     spiff_metadata,
@@ -102,6 +116,26 @@ def citygate_state_lifecycles(engine: Engine, project_ids: list[int]) -> float:
                 )
         assert state.stage == "adopted", state.stage
     return (time.perf_counter() - started) * 1000 / len(project_ids)
+
+
+def floor_lifecycles(engine: Engine, runs: int) -> float:
+    """Milliseconds per lifecycle for the physical floor: per gate one UPDATE of the stage
+    and one INSERT of a history row, committed; no engine, no rules, nothing else."""
+    floor_metadata.drop_all(engine)
+    floor_metadata.create_all(engine)
+    with engine.begin() as connection:
+        rows = [{"id": n, "stage": "idea"} for n in range(1, runs + 1)]
+        connection.execute(insert(floor_stage), rows)
+    started = time.perf_counter()
+    for instance in range(1, runs + 1):
+        for step, (trigger, _) in enumerate(STEPS):
+            with engine.begin() as connection:
+                moved = update(floor_stage).where(floor_stage.c.id == instance)
+                connection.execute(moved.values(stage=f"{trigger}-{step}"))
+                connection.execute(
+                    insert(floor_history).values(instance_id=instance, stage=f"{trigger}-{step}")
+                )
+    return (time.perf_counter() - started) * 1000 / runs
 
 
 def spiff_lifecycles(engine: Engine, runs: int) -> tuple[float, int]:

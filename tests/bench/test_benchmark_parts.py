@@ -3,6 +3,7 @@ serves and decides on, both lifecycles run to the end, and wrk's report is read 
 Figures themselves are never asserted here."""
 
 import httpx
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from app.audit.service import verify_trail
@@ -66,11 +67,17 @@ def test_both_lifecycles_run_to_the_end(live_server: str) -> None:  # noqa: F811
     citygate_ms = lifecycle.citygate_lifecycles(engine, data.lifecycle_project_ids)
     state_ms = lifecycle.citygate_state_lifecycles(engine, data.lifecycle_project_ids)
     spiff_ms, state_bytes = lifecycle.spiff_lifecycles(engine, 3)
+    floor_ms = lifecycle.floor_lifecycles(engine, 3)
 
     assert citygate_ms > 0
     assert state_ms > 0
     assert spiff_ms > 0
     assert state_bytes > 1_000  # the serialised workflow, stored after every gate
+    assert floor_ms > 0
+    with engine.connect() as connection:
+        # The floor commits a history row per gate, as citygate does.
+        written = connection.execute(select(func.count()).select_from(lifecycle.floor_history))
+        assert written.scalar_one() == 3 * len(lifecycle.STEPS)
 
 
 def test_the_pages_part_times_pages_that_render(live_server: str) -> None:  # noqa: F811
