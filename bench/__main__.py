@@ -8,7 +8,9 @@ is printed and written as JSON. Figures are measured, never asserted.
 """
 
 import argparse
+import base64
 import json
+import os
 import platform
 import secrets
 import statistics
@@ -24,6 +26,7 @@ from sqlmodel import Session
 
 from app.api import API_PREFIX
 from app.audit.service import verify_trail
+from app.config import get_settings
 from app.db import build_engine
 from bench import background, floor_app, lifecycle, load, pages, portfolio
 from bench.audit_chain import audited_writes_per_second, time_verification
@@ -189,7 +192,18 @@ def run(url: str, scale: Scale, parts: str = "all") -> dict[str, Any]:
     return figures
 
 
+def _audit_keys() -> None:
+    """Keys of the run's own, in this process and the servers it starts: the audit chain
+    the dataset writes is the one the served API extends and the run verifies."""
+    seed = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+    os.environ.setdefault("AUDIT_KEY", secrets.token_urlsafe(48))
+    os.environ.setdefault("AUDIT_CHECKPOINT_KEY", seed)
+    os.environ.setdefault("AUDIT_CHECKPOINTS_PATH", "var/bench-audit-checkpoints.jsonl")
+    get_settings.cache_clear()
+
+
 def main() -> None:
+    _audit_keys()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", choices=sorted(SCALES), default="eu")
     parser.add_argument("--databases", default="sqlite,postgresql", help="comma-separated")
@@ -219,8 +233,6 @@ def main() -> None:
 
 
 def _cores() -> int:
-    import os
-
     return len(os.sched_getaffinity(0))
 
 

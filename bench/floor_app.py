@@ -38,7 +38,7 @@ class FloorEvent(SQLModel, table=True):
 
 def fill(engine: Engine, rows: int) -> None:
     """Create the floor's tables (outside citygate's migrations) with `rows` rows."""
-    tables = [SQLModel.metadata.tables[name] for name in ("bench_floor_row", "bench_floor_event")]
+    tables = [FloorRow.__table__, FloorEvent.__table__]  # type: ignore[attr-defined]
     for table in tables:
         table.drop(engine, checkfirst=True)
         table.create(engine)
