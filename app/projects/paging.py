@@ -2,11 +2,20 @@
 
 Counting every match of a broad filter costs as much as the page itself many times over
 at the scale of a European network, and nobody reads "23,418" more closely than
-"about 23,000". So a list counts exactly up to EXACT_UP_TO matches and, above that, on
-PostgreSQL, gives the planner's estimate and says so (`total_is_exact: false`); a caller
-who needs the exact figure asks for it with `Prefer: count=exact` (RFC 7240) and pays
-for it. SQLite keeps no row estimates, so there the count is always exact: the embedded
-mode is for portfolios small enough to count.
+"about 23,000". So a list's total is exact when it costs little and an estimate when
+counting would cost more than the page, and says which (`total_is_exact`):
+
+- Filters on theme, stage and city only are answered from the counts kept with every
+  change (the matrix's cells, the pipeline's stage entries): exact, at any size.
+- Otherwise, on PostgreSQL, the planner's estimate is asked first (the count estimate of
+  the PostgreSQL wiki, as PostgREST's `count=estimated`): above EXACT_UP_TO it is the
+  total; at or below it the matches are counted, up to EXACT_UP_TO + 1.
+- A page shorter than asked for ends the list, so its total is exact whatever the
+  estimate said.
+
+A caller who needs the exact figure asks for it with `Prefer: count=exact` (RFC 7240)
+and pays for it. SQLite keeps no row estimates, so there the count is always exact: the
+embedded mode is for portfolios small enough to count.
 
 A cursor names the last row of a page by its sort key (created_at, id), so the next page
 starts after it however many rows were added or removed meanwhile, and costs the same
@@ -48,16 +57,27 @@ def wants_exact(prefer: str | None) -> bool:
 
 
 def count(session: Session, matching: Select[Any], *, exact: bool) -> Total:
-    """The number of rows `matching` selects: exact up to EXACT_UP_TO or when asked,
-    the planner's estimate above it on PostgreSQL."""
+    """The number of rows `matching` selects: exact when asked or on SQLite; on
+    PostgreSQL the planner's estimate when that is above EXACT_UP_TO, else counted."""
     if exact or session.connection().dialect.name != "postgresql":
         found = session.execute(select(func.count()).select_from(matching.subquery())).scalar()
         return Total(int(found or 0), exact=True)
+    estimate = _planner_estimate(session, matching)
+    if estimate > EXACT_UP_TO:
+        return Total(estimate, exact=False)
     capped = matching.limit(EXACT_UP_TO + 1).subquery()
     found = int(session.execute(select(func.count()).select_from(capped)).scalar() or 0)
     if found <= EXACT_UP_TO:
         return Total(found, exact=True)
-    return Total(max(_planner_estimate(session, matching), found), exact=False)
+    return Total(max(estimate, found), exact=False)
+
+
+def settled_by_page(total: Total, *, offset: int | None, shown: int, limit: int) -> Total:
+    """A page (reached by offset) with fewer rows than asked for is the list's last, so
+    the total is the rows before it and on it."""
+    if total.exact or offset is None or shown >= limit or (shown == 0 and offset > 0):
+        return total
+    return Total(offset + shown, exact=True)
 
 
 def _planner_estimate(session: Session, matching: Select[Any]) -> int:

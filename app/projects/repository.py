@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, delete, select
 
-from app.portfolio.models import ProjectTerm
+from app.portfolio.models import MatrixCell, ProjectTerm, StageEntry
 from app.portfolio.similarity import word_terms
 from app.projects import paging
 from app.projects.models import (
@@ -162,7 +162,11 @@ def search(
         )
     if filters.text is not None:
         conditions.extend(_text_conditions(filters.text))
-    total = paging.count(session, sa_select(col(Project.id)).where(*conditions), exact=exact)
+    kept = _kept_total(session, filters)
+    if kept is not None:
+        total = paging.Total(kept, exact=True)
+    else:
+        total = paging.count(session, sa_select(col(Project.id)).where(*conditions), exact=exact)
     query = select(Project).where(*conditions)
     if after is not None:
         created_at, row_id = after
@@ -174,10 +178,36 @@ def search(
         )
     else:
         query = query.offset(offset)
-    page = session.exec(
-        query.order_by(col(Project.created_at).desc(), col(Project.id).desc()).limit(limit)
+    page = list(
+        session.exec(
+            query.order_by(col(Project.created_at).desc(), col(Project.id).desc()).limit(limit)
+        )
     )
-    return list(page), total
+    shown_from = None if after is not None else offset
+    return page, paging.settled_by_page(total, offset=shown_from, shown=len(page), limit=limit)
+
+
+def _kept_total(session: Session, filters: ProjectFilters) -> int | None:
+    """The total from the counts kept with every change, where they answer the filters:
+    a theme (with stage and city or not) from the matrix's cells, a stage or everything
+    from the stage entries (a project counts in one cell per theme and one entry)."""
+    if filters.text is not None or filters.solution_type is not None:
+        return None
+    if filters.theme_code is not None:
+        query = sa_select(func.coalesce(func.sum(col(MatrixCell.projects)), 0)).where(
+            col(MatrixCell.theme_code) == filters.theme_code
+        )
+        if filters.stage is not None:
+            query = query.where(col(MatrixCell.stage) == filters.stage)
+        if filters.city_id is not None:
+            query = query.where(col(MatrixCell.city_id) == filters.city_id)
+        return int(session.execute(query).scalar_one())
+    if filters.city_id is not None:
+        return None
+    entries = sa_select(func.coalesce(func.sum(col(StageEntry.projects)), 0))
+    if filters.stage is not None:
+        entries = entries.where(col(StageEntry.stage) == filters.stage)
+    return int(session.execute(entries).scalar_one())
 
 
 def history(session: Session, project_id: int) -> list[StageHistory]:

@@ -8,7 +8,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.clock import utcnow
-from app.projects.models import Project
+from app.portfolio.tallies import recount
+from app.projects.models import Project, ProjectTheme
 from app.projects.paging import EXACT_UP_TO
 from tests.factories import city_id, make_project
 from workflows.engine import WorkflowRegistry
@@ -106,3 +107,43 @@ class TestTotals:
             assert estimated["total"] > EXACT_UP_TO
         else:  # SQLite keeps no estimates: it counts
             assert (estimated["total"], estimated["total_is_exact"]) == (EXACT_UP_TO + 5, True)
+
+    def test_filters_the_kept_counts_answer_are_exact_at_any_size(
+        self, client: TestClient, session: Session
+    ) -> None:
+        now = utcnow()
+        venlo = city_id(session, "Venlo")
+        bulk = [
+            Project(city_id=venlo, title=f"Bulk {n}", problem_statement="p",
+                    intended_result="r", stage="pilot" if n % 3 else "idea",
+                    workflow_name="default", workflow_version=1,
+                    created_at=now - timedelta(seconds=n), stage_entered_at=now)
+            for n in range(EXACT_UP_TO + 50)
+        ]  # fmt: skip
+        session.add_all(bulk)
+        session.flush()
+        session.add_all(ProjectTheme(project_id=p.id, theme_code="smart_environment") for p in bulk)
+        recount(session)  # as after any bulk load
+        session.commit()
+
+        for query in ("theme=smart_environment", "theme=smart_environment&stage=pilot",
+                      f"theme=smart_environment&city={venlo}", "stage=pilot", ""):  # fmt: skip
+            listed = client.get(f"/projects?{query}").json()
+            counted = client.get(f"/projects?{query}", headers={"Prefer": "count=exact"}).json()
+            assert (listed["total"], listed["total_is_exact"]) == (counted["total"], True), query
+
+    def test_the_last_page_settles_the_total(self, client: TestClient, session: Session) -> None:
+        now = utcnow()
+        almere = city_id(session, "Almere")
+        session.add_all(
+            Project(city_id=almere, title=f"Bulk {n}", problem_statement="p",
+                    intended_result="r", stage="idea", workflow_name="default", workflow_version=1,
+                    created_at=now - timedelta(seconds=n))
+            for n in range(EXACT_UP_TO + 30)
+        )  # fmt: skip
+        session.commit()
+
+        last = client.get(f"/projects?city={almere}&pageSize=100&page=11").json()
+
+        assert len(last["items"]) == 30
+        assert (last["total"], last["total_is_exact"]) == (EXACT_UP_TO + 30, True)
