@@ -1,12 +1,18 @@
 """Response shapes of the portfolio views."""
 
+from dataclasses import dataclass
 from datetime import date
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 
 
-class MatrixRow(BaseModel):
-    key: str = Field(description="The city name, or the province with `by=province`.")
+# A plain dataclass: the whole matrix is thousands of rows, made from the database's
+# integers and the catalogue's codes without validation, and a model object per row
+# cost more than the query that counts them.
+@dataclass(frozen=True, slots=True)
+class MatrixRow:
+    key: Annotated[str, Field(description="The city name, or the province with `by=province`.")]
     city_id: int | None
     province: str
     theme: str

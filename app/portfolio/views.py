@@ -111,47 +111,39 @@ def _counted_matrix(session: Session, *, by: str, theme: str | None, stage: str 
         query = query.where(col(MatrixCell.theme_code) == theme)
     if stage is not None:
         query = query.where(col(MatrixCell.stage) == stage)
-    # Rows come grouped by city and theme already: a city's row is made as it comes, and
-    # only provinces are summed here. Rows are built without validation (the database's
-    # integers and the catalogue's codes are what the model holds).
-    totals: dict[tuple[str, int | None, str, str], dict[str, int]] = {}
+    # A row per city and theme comes from the database; only provinces are summed here.
+    # Rows are built without validation (the database's integers and the catalogue's
+    # codes are what the model holds), keyed so that they sort as shown.
+    totals: dict[tuple[str, str, int | None, str], dict[str, int]] = {}
     for city_id, theme_code, *per_stage_counts in connection.execute(query):
         name, province = cities[city_id]
-        key = (
-            (province, None, province, theme_code)
-            if by == "province"
-            else (name, city_id, province, theme_code)
-        )
-        found = totals.setdefault(key, {})
-        for stage_name, count in zip(stages, per_stage_counts, strict=True):
-            if count:
-                found[stage_name] = found.get(stage_name, 0) + int(count)
+        counts = {s: int(n) for s, n in zip(stages, per_stage_counts, strict=True) if n}
+        if by != "province":
+            totals[(name, theme_code, city_id, province)] = counts
+            continue
+        found = totals.setdefault((province, theme_code, None, province), {})
+        for stage_name, count in counts.items():
+            found[stage_name] = found.get(stage_name, 0) + count
     return _matrix_from(by, totals)
 
 
 def _matrix_of(by: str, counts: Iterable[tuple[int | None, str, str, str, str, int]]) -> Matrix:
-    cells: dict[tuple[str, int | None, str, str], dict[str, int]] = defaultdict(dict)
+    cells: dict[tuple[str, str, int | None, str], dict[str, int]] = defaultdict(dict)
     for city_id, city, province, theme, stage_name, count in counts:
         key = (
-            (province, None, province, theme)
+            (province, theme, None, province)
             if by == "province"
-            else (city, city_id, province, theme)
+            else (city, theme, city_id, province)
         )
         cells[key][stage_name] = cells[key].get(stage_name, 0) + count
     return _matrix_from(by, cells)
 
 
-def _matrix_from(by: str, cells: dict[tuple[str, int | None, str, str], dict[str, int]]) -> Matrix:
+def _matrix_from(by: str, cells: dict[tuple[str, str, int | None, str], dict[str, int]]) -> Matrix:
+    """Rows in order of their key and theme: (key, theme, city id, province) tuples sort so."""
     rows = [
-        MatrixRow.model_construct(
-            key=key[0],
-            city_id=key[1],
-            province=key[2],
-            theme=key[3],
-            stages=stages,
-            total=sum(stages.values()),
-        )
-        for key, stages in sorted(cells.items(), key=lambda item: (item[0][0], item[0][3]))
+        MatrixRow(key, city_id, province, theme, stages, sum(stages.values()))
+        for (key, theme, city_id, province), stages in sorted(cells.items())
         if stages
     ]
     return Matrix.model_construct(by=by, rows=rows)
