@@ -143,8 +143,9 @@ class ProjectRead(BaseModel):
 class ProjectPage(BaseModel):
     items: list[ProjectRead]
     total: int = Field(
-        description="Projects matching the filters, over all pages: exact up to 1,000, the "
-        "database's estimate above it unless the request says `Prefer: count=exact`."
+        description="Projects matching the filters, over all pages: exact for filters on "
+        "theme, stage and city and up to 1,000 matches, the database's estimate above it "
+        "unless the request says `Prefer: count=exact`."
     )
     total_is_exact: bool = Field(description="False when `total` is an estimate.")
     page: int | None = Field(description="The page number asked for; null on a cursor's page.")
