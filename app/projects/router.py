@@ -13,6 +13,7 @@ from app.config import get_settings
 from app.db import SessionDep
 from app.errors import AppError, problem
 from app.fields import Code, SearchText, Tag
+from app.json_response import json_of
 from app.lifecycle import RegistryDep
 from app.paths import MAX_ID
 from app.people.models import Role
@@ -74,7 +75,7 @@ def create_project(
     return ProjectCreated(**read.model_dump(exclude_unset=True), likely_duplicates=likely)
 
 
-@router.get("", responses=problem(400, 401, 422), response_model_exclude_unset=True)
+@router.get("", response_model=ProjectPage, responses=problem(400, 401, 422))
 def list_projects(
     request: Request,
     response: Response,
@@ -107,7 +108,7 @@ def list_projects(
             description="`count=exact` for an exact total above 1,000 matches (RFC 7240).",
         ),
     ] = None,
-) -> ProjectPage:
+) -> Response:
     """List projects, newest first, filtered, paged by number or by cursor, with the total."""
     if cursor is not None and page is not None:
         raise AppError("Send either `page` or `cursor`, not both.")
@@ -137,7 +138,7 @@ def list_projects(
         response.headers["Link"] = f'<{following}>; rel="next"'
     if exact:
         response.headers["Preference-Applied"] = paging.PREFER_EXACT
-    return ProjectPage(
+    listed = ProjectPage(
         items=read_many(session, projects, principal),
         total=total.value,
         total_is_exact=total.exact,
@@ -145,16 +146,17 @@ def list_projects(
         page_size=page_size,
         next=following,
     )
+    return json_of(listed, response, exclude_unset=True)
 
 
-@router.get("/{project_id}", responses=problem(401, 404, 422), response_model_exclude_unset=True)
+@router.get("/{project_id}", response_model=ProjectRead, responses=problem(401, 404, 422))
 def get_project(
     project: ProjectDep, principal: PrincipalDep, session: SessionDep, response: Response
-) -> ProjectRead:
+) -> Response:
     """Read one project; internal notes only for its city, the board and administrators.
     The ETag header is the version to send back as `If-Match` when writing."""
     response.headers["ETag"] = etag(project.version)
-    return read_one(session, project, principal)
+    return json_of(read_one(session, project, principal), response, exclude_unset=True)
 
 
 @router.patch(
