@@ -63,12 +63,14 @@ LIST_PATHS = [
 ]
 # What a day of use looks like for the memory run: reads of every kind a worker serves.
 MIXED_PATHS = [
-    f"{API_PREFIX}/projects/{id}",
-    f"{API_PREFIX}/projects/{id}/history",
-    f"{API_PREFIX}/projects/{id}/kpis",
+    f"{API_PREFIX}/projects/{{id}}",
+    f"{API_PREFIX}/projects/{{id}}/history",
+    f"{API_PREFIX}/projects/{{id}}/kpis",
     f"{API_PREFIX}/projects?theme=smart_living&stage=evaluation",
-    f"{API_PREFIX}/reviews/{id}",
+    f"{API_PREFIX}/reviews/{{id}}",
 ]
+PROJECT_PATH = f"{API_PREFIX}/projects/{{id}}"
+VOTE_PATH = f"{API_PREFIX}/reviews/{{id}}/votes"
 VOTE = '{"decision": "go", "rationale": "Meets every criterion."}'
 
 
@@ -86,21 +88,17 @@ def http_figures(url: str, data: Dataset, scale: Scale) -> dict[str, Any]:
         floor_write = load.measured(floor, load.random_post("/rows/{id}/events", 1, last), seconds)
     with load.serving("app.main:app", env, health=f"{API_PREFIX}/health") as api:
         token = data.board_token
-        get = load.measured(
-            api, load.random_get([f"{API_PREFIX}/projects/{id}"], 1, last, token), seconds
-        )
+        get = load.measured(api, load.random_get([PROJECT_PATH], 1, last, token), seconds)
         listed = load.measured(api, load.random_get(LIST_PATHS, 1, last, token), seconds)
         # Each vote decides its review, so the warm-up takes the first of the queue and
         # the measured run starts after it, past any request still in flight.
         warm = load.wrk(
             api,
-            load.each_once(f"{API_PREFIX}/reviews/{id}/votes", data.queue_first, token, VOTE),
+            load.each_once(VOTE_PATH, data.queue_first, token, VOTE),
             1,
         )
         first = data.queue_first + warm.requests + 2 * load.CONNECTIONS
-        voted = load.wrk(
-            api, load.each_once(f"{API_PREFIX}/reviews/{id}/votes", first, token, VOTE), seconds
-        )
+        voted = load.wrk(api, load.each_once(VOTE_PATH, first, token, VOTE), seconds)
     if first + voted.requests > data.queue_last:
         raise RuntimeError("the write load ran out of queued reviews: raise Scale.queue")
     return {

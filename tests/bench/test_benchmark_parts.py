@@ -6,9 +6,11 @@ import httpx
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from app.api import API_PREFIX
 from app.audit.service import verify_trail
 from app.db import get_engine
 from bench import lifecycle, pages
+from bench.__main__ import LIST_PATHS, MIXED_PATHS, PROJECT_PATH, VOTE, VOTE_PATH
 from bench.dataset import build
 from bench.load import parse
 from tests.live_server import live_server  # noqa: F401  (a fixture)
@@ -88,3 +90,20 @@ def test_the_pages_part_times_pages_that_render(live_server: str) -> None:  # no
 
     assert set(figures) == {"portfolio", "portfolio_filtered", "review"}
     assert all(part["p95_ms"] >= part["p50_ms"] > 0 for part in figures.values())
+
+
+def test_every_path_the_loads_send_is_answered(live_server: str) -> None:  # noqa: F811
+    # wrk puts an id where a path says "{id}": a path that lost it measures only errors.
+    data = build(get_engine(), projects=30, cities=4, queue=2, lifecycles=1, audit=5)
+    root = live_server.removesuffix(API_PREFIX)
+    board = {"Authorization": f"Bearer {data.board_token}"}
+
+    with httpx.Client(base_url=root, headers=board, timeout=30) as api:
+        for path in [PROJECT_PATH, *MIXED_PATHS, *LIST_PATHS]:
+            assert api.get(path.replace("{id}", "1")).status_code == 200, path
+        voted = api.post(
+            VOTE_PATH.replace("{id}", str(data.queue_first)),
+            content=VOTE,
+            headers={"Content-Type": "application/json", "If-Match": '"1"'},
+        )
+    assert voted.status_code == 200, voted.text
