@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
+from itertools import groupby
 from typing import Any
 
 from sqlalchemy import event
@@ -124,8 +125,12 @@ def _write_counts(session: OrmSession) -> None:
     session.flush()
     connection = session.connection()
     dialect = connection.dialect.name
-    for table, key, delta in ordered:
-        connection.execute(_upsert(dialect, table), {**dict(key), _counter_of(table): delta})
+    # One executemany a table, its rows still in key order: a round trip per table.
+    for table, rows in groupby(ordered, key=lambda item: item[0]):
+        counter = _counter_of(table)
+        connection.execute(
+            _upsert(dialect, table), [{**dict(key), counter: delta} for _, key, delta in rows]
+        )
 
 
 @event.listens_for(OrmSession, "after_soft_rollback")
