@@ -4,6 +4,10 @@ A vote or a chair's decision locks the review row first, so concurrent voters ar
 taken one at a time: exactly one of them meets the rule and decides, and everyone
 after that finds the review decided. The decision, the project's move with its
 history, the audit entries and the outbox events commit together.
+
+The answer is built from what the write holds, before the commit: the votes read under
+the lock plus the one just cast, the conditions just attached. Reading them back after
+the commit would return the same rows at the price of a round trip each.
 """
 
 from collections.abc import Sequence
@@ -13,17 +17,18 @@ from sqlmodel import Session
 
 from app.audit.recorder import record
 from app.auth.errors import Forbidden
-from app.auth.principal import Actor, Principal
+from app.auth.principal import Actor
 from app.clock import utcnow
 from app.concurrency import Precondition, check_version
 from app.gates import repository
 from app.gates.errors import GoRefused, ReviewDecided
 from app.gates.models import GateCondition, GateReview, GateVote, ReviewStatus
+from app.gates.read_model import review_read
 from app.gates.readiness import failing_must_meet
-from app.gates.schemas import ChairDecisionCreate, ConditionTerms, VoteCreate
+from app.gates.schemas import ChairDecisionCreate, ConditionTerms, ReviewRead, VoteCreate
+from app.gates.voters import eligible_voters, ensure_not_tied, tied_city_ids
 from app.outbox.writer import emit
 from app.portfolio.tallies import count_decision
-from app.projects import repository as projects
 from app.projects.models import Project
 from app.projects.moves import ADVANCE_TRIGGER, apply_move
 from app.projects.service import engine_of, project_id_of
@@ -33,27 +38,8 @@ from workflows.gates import Decision, VotingRule
 # The workflow trigger each decision fires; Recycle leaves the stage as it is.
 DECISION_TRIGGERS = {Decision.GO: ADVANCE_TRIGGER, Decision.KILL: "stop", Decision.HOLD: "hold"}
 
-
-def tied_city_ids(session: Session, project: Project) -> set[int]:
-    """The project's own city and its partner cities."""
-    project_id = project_id_of(project)
-    return {
-        project.city_id,
-        *projects.links_for(session, [project_id])[project_id].partner_city_ids,
-    }
-
-
-def eligible_voters(session: Session, project: Project) -> int:
-    tied = tied_city_ids(session, project)
-    return sum(1 for member in repository.board_members(session) if member.city_id not in tied)
-
-
-def ensure_not_tied(session: Session, principal: Principal, project: Project) -> None:
-    if principal.city_id is not None and principal.city_id in tied_city_ids(session, project):
-        raise Forbidden(
-            "A board member tied to the project's city or a partner city does not vote "
-            "or decide on it."
-        )
+# Who may vote is decided in app/gates/voters.py; named here for the callers of decisions.
+__all__ = ["cast_vote", "decide_by_chair", "eligible_voters", "ensure_not_tied", "tied_city_ids"]
 
 
 def cast_vote(
@@ -65,69 +51,73 @@ def cast_vote(
     registry: WorkflowRegistry,
     actor: Actor,
     expected_version: Precondition | None = None,
-) -> GateReview:
-    """Cast or change a board member's vote; decide when the gate's voting rule is met."""
+) -> ReviewRead:
+    """Cast or change a board member's vote; decide when the gate's voting rule is met.
+    Returns the review as it stands once committed."""
     ensure_not_tied(session, actor.principal, project)
     _lock_open(session, review, expected_version)
     assert review.id is not None
     assert actor.person_id is not None
-    vote = repository.vote_by(session, review.id, actor.person_id)
-    before = None if vote is None else vote.decision
-    if vote is None:
-        vote = GateVote(
-            review_id=review.id,
-            voter_person_id=actor.person_id,
-            voter_pseudonym=actor.pseudonym,
-            decision=data.decision.value,
-            rationale=data.rationale,
-        )
-    vote.decision = data.decision.value
-    vote.rationale = data.rationale
-    vote.conditions = [c.model_dump(mode="json") for c in data.conditions]
-    vote.cast_at = utcnow()
-    session.add(vote)
-    review.version += 1
-    session.add(review)
-    session.flush()
-    record(
-        session,
-        actor=actor,
-        action="gate.vote",
-        object_type="gate_review",
-        object_id=review.id,
-        changes={"vote": [before, data.decision.value], "rationale": [None, data.rationale]},
-    )
+    # Read under the review's lock: no other vote on it lands until this one commits.
     votes = repository.votes_of(session, review.id)
-    emit(
-        session,
-        event_type="gate.vote.cast",
-        aggregate_type="gate_review",
-        aggregate_id=review.id,
-        payload={
-            "review_id": review.id,
-            "project_id": project.id,
-            "gate": review.gate,
-            "votes_cast": len(votes),
-        },
-    )
-    carried = VotingRule(quorum=review.quorum, majority=review.majority).decide(
-        [Decision(v.decision) for v in votes]
-    )
-    if carried is not None:
-        _decide(
+    vote = next((v for v in votes if v.voter_person_id == actor.person_id), None)
+    # Nothing read from here on depends on the vote: its writes go in one flush at the end.
+    with session.no_autoflush:
+        before = None if vote is None else vote.decision
+        if vote is None:
+            vote = GateVote(
+                review_id=review.id,
+                voter_person_id=actor.person_id,
+                voter_pseudonym=actor.pseudonym,
+                decision=data.decision.value,
+                rationale=data.rationale,
+            )
+            session.add(vote)
+            # A new vote has the highest id of the review's: it comes last, as a read would.
+            votes.append(vote)
+        vote.decision = data.decision.value
+        vote.rationale = data.rationale
+        vote.conditions = [c.model_dump(mode="json") for c in data.conditions]
+        vote.cast_at = utcnow()
+        review.version += 1
+        session.add(review)
+        record(
             session,
-            review=review,
-            project=project,
-            decision=carried,
-            decided_by="votes",
-            reason=_summary(votes, carried),
-            conditions=_conditions_of(votes, carried),
-            registry=registry,
             actor=actor,
+            action="gate.vote",
+            object_type="gate_review",
+            object_id=review.id,
+            changes={"vote": [before, data.decision.value], "rationale": [None, data.rationale]},
         )
-    session.commit()
-    session.refresh(review)
-    return review
+        emit(
+            session,
+            event_type="gate.vote.cast",
+            aggregate_type="gate_review",
+            aggregate_id=review.id,
+            payload={
+                "review_id": review.id,
+                "project_id": project.id,
+                "gate": review.gate,
+                "votes_cast": len(votes),
+            },
+        )
+        carried = VotingRule(quorum=review.quorum, majority=review.majority).decide(
+            [Decision(v.decision) for v in votes]
+        )
+        attached: list[GateCondition] = []
+        if carried is not None:
+            attached = _decide(
+                session,
+                review=review,
+                project=project,
+                decision=carried,
+                decided_by="votes",
+                reason=_summary(votes, carried),
+                conditions=_conditions_of(votes, carried),
+                registry=registry,
+                actor=actor,
+            )
+    return _commit(session, review, project, votes=votes, conditions=attached)
 
 
 def decide_by_chair(
@@ -139,13 +129,14 @@ def decide_by_chair(
     registry: WorkflowRegistry,
     actor: Actor,
     expected_version: Precondition | None = None,
-) -> GateReview:
-    """The chair decides, with a reason, whatever the votes say so far."""
+) -> ReviewRead:
+    """The chair decides, with a reason, whatever the votes say so far. Returns the
+    review as it stands once committed."""
     if not actor.principal.board_chair:
         raise Forbidden("Only the chair of the board decides without the voting rule.")
     ensure_not_tied(session, actor.principal, project)
     _lock_open(session, review, expected_version)
-    _decide(
+    attached = _decide(
         session,
         review=review,
         project=project,
@@ -156,9 +147,33 @@ def decide_by_chair(
         registry=registry,
         actor=actor,
     )
+    assert review.id is not None
+    return _commit(
+        session, review, project, votes=repository.votes_of(session, review.id), conditions=attached
+    )
+
+
+def _commit(
+    session: Session,
+    review: GateReview,
+    project: Project,
+    *,
+    votes: list[GateVote],
+    conditions: list[GateCondition],
+) -> ReviewRead:
+    """Flush, build the answer from what was written, then commit. A review's
+    conditions are attached only by its decision, so `conditions` are all it has."""
+    session.flush()
+    read = review_read(
+        session,
+        review,
+        project,
+        eligible_voters(session, project),
+        votes=votes,
+        conditions=conditions,
+    )
     session.commit()
-    session.refresh(review)
-    return review
+    return read
 
 
 def _lock_open(session: Session, review: GateReview, expected_version: Precondition | None) -> None:
@@ -179,7 +194,8 @@ def _decide(
     conditions: Sequence[ConditionTerms],
     registry: WorkflowRegistry,
     actor: Actor,
-) -> None:
+) -> list[GateCondition]:
+    """Take the decision with its move, conditions, counts, audit entry and event."""
     assert review.id is not None
     if decision is Decision.GO:
         # The board decides on the project as it is now, not as it was submitted: a gate
@@ -213,10 +229,13 @@ def _decide(
         for condition in conditions
     ]
     session.add_all(attached)
-    session.flush()
     review.status = ReviewStatus.DECIDED.value
     review.decision = decision.value
     review.decided_at = utcnow()
+    review.decided_by = decided_by
+    review.decision_reason = reason
+    review.version += 1
+    session.add(review)
     count_decision(
         session,
         gate=review.gate,
@@ -224,10 +243,9 @@ def _decide(
         submitted=review.submitted_at,
         decided=review.decided_at,
     )
-    review.decided_by = decided_by
-    review.decision_reason = reason
-    review.version += 1
-    session.add(review)
+    if attached:
+        # The event names the conditions by id.
+        session.flush()
     record(
         session,
         actor=actor,
@@ -252,6 +270,7 @@ def _decide(
             "conditions": [{"condition_id": c.id, "due_on": c.due_on} for c in attached],
         },
     )
+    return attached
 
 
 def _summary(votes: list[GateVote], carried: Decision) -> str:

@@ -3,7 +3,6 @@
 from sqlmodel import Session, col, select
 
 from app.gates.models import GateCondition, GateReview, GateVote, ReviewStatus
-from app.people.models import Person, PersonRole, Role
 from app.projects.models import Project
 
 
@@ -57,18 +56,6 @@ def conditions_of_project(session: Session, project_id: int) -> list[GateConditi
             select(GateCondition)
             .where(GateCondition.project_id == project_id)
             .order_by(col(GateCondition.due_on), col(GateCondition.id))
-        )
-    )
-
-
-def board_members(session: Session) -> list[Person]:
-    """Board members who can still act (not erased)."""
-    return list(
-        session.exec(
-            select(Person)
-            .join(PersonRole, col(PersonRole.person_id) == col(Person.id))
-            .where(PersonRole.role == Role.BOARD_MEMBER.value)
-            .where(col(Person.erased_at).is_(None))
         )
     )
 

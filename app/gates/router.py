@@ -10,7 +10,7 @@ from app.auth.principal import Actor, Principal
 from app.concurrency import IfMatchDep, RequiredIfMatchDep, etag
 from app.db import SessionDep
 from app.errors import problem
-from app.gates import decisions, repository, service
+from app.gates import decisions, repository, service, voters
 from app.gates.models import GateReview
 from app.gates.read_model import review_read
 from app.gates.schemas import (
@@ -121,7 +121,7 @@ def list_reviews(
     project: ProjectDep, _insider: InsiderDep, session: SessionDep
 ) -> list[ReviewRead]:
     """Every review of the project, oldest first."""
-    eligible = decisions.eligible_voters(session, project)
+    eligible = voters.eligible_voters(session, project)
     return [
         review_read(session, review, project, eligible)
         for review in repository.reviews_of(session, projects.project_id_of(project))
@@ -157,7 +157,7 @@ def cast_vote(
     """Vote Go, Kill, Hold or Recycle with a rationale; voting again changes the vote.
     The decision is taken as soon as the gate's voting rule is met. `If-Match` with the
     review's ETag is required: a vote is cast on the review as the member last read it."""
-    decisions.cast_vote(
+    read = decisions.cast_vote(
         session,
         review=review,
         project=project,
@@ -166,8 +166,8 @@ def cast_vote(
         actor=actor,
         expected_version=expected,
     )
-    response.headers["ETag"] = etag(review.version)
-    return review_read(session, review, project)
+    response.headers["ETag"] = etag(read.version)
+    return read
 
 
 @router.post(
@@ -185,7 +185,7 @@ def decide_as_chair(
 ) -> ReviewRead:
     """The chair decides with a reason, whether or not the voting rule was met.
     `If-Match` with the review's ETag is required: the decision is on what the chair saw."""
-    decisions.decide_by_chair(
+    read = decisions.decide_by_chair(
         session,
         review=review,
         project=project,
@@ -194,8 +194,8 @@ def decide_as_chair(
         actor=actor,
         expected_version=expected,
     )
-    response.headers["ETag"] = etag(review.version)
-    return review_read(session, review, project)
+    response.headers["ETag"] = etag(read.version)
+    return read
 
 
 @router.get("/projects/{project_id}/conditions", responses=problem(401, 403, 404, 422))

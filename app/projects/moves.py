@@ -6,6 +6,7 @@ writes); `move` and `advance` are the stand-alone use cases that commit.
 
 from dataclasses import replace
 
+from sqlalchemy import insert
 from sqlmodel import Session
 
 from app.audit.recorder import diff
@@ -106,8 +107,9 @@ def apply_move(
     if engine.workflow.stage(made.to_stage).kind is StageKind.FINAL and made.gate is None:
         project.stop_reason = reason
     session.add(project)
-    session.add(
-        StageHistory(
+    # Written as a plain insert: nothing in this transaction reads the row back.
+    session.execute(
+        insert(StageHistory).values(
             project_id=project_id_of(project),
             from_stage=made.from_stage,
             to_stage=made.to_stage,
