@@ -46,6 +46,9 @@ def _load_demo(_: argparse.Namespace) -> int:
         return 2
     with session_scope() as session:
         created = load_demo(session, registry=get_registry(), workflow=settings.default_workflow)
+        if created:
+            # Each list names the projects registered after it too, without waiting a day.
+            stored_similar.store_all(session, stored_similar.every(session))
         issued = issue_demo_tokens(session)
     if created:
         print(f"Loaded the demo portfolio: {created} projects.")

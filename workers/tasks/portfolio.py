@@ -2,6 +2,8 @@
 
 from datetime import timedelta
 
+from sqlalchemy.exc import OperationalError
+
 from app.config import get_settings
 from app.db import session_scope
 from app.portfolio import stored_similar
@@ -15,7 +17,15 @@ def _max_age() -> timedelta:
     return timedelta(hours=get_settings().similar_max_age_hours)
 
 
-@celery_app.task(name="portfolio.find_similar", **IDEMPOTENT)
+@celery_app.task(
+    name="portfolio.find_similar",
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=5,
+    **IDEMPOTENT,
+)
 def find_similar(project_id: int) -> bool:
     """Find and store a project's similar projects (kicked after its texts change);
     whether it searched."""
