@@ -105,5 +105,9 @@ def readiness_of(
 
 def _with_similar(session: Session, project: Project, evidence: Evidence) -> Evidence:
     # The stored list when it is for the project's texts as they are, else a search now.
-    found = closest_to(session, project=project, limit=3).projects
-    return replace(evidence, similar=tuple((s.title, s.city, s.score) for s in found))
+    closest = closest_to(session, project=project, limit=3)
+    return replace(
+        evidence,
+        similar=tuple((s.title, s.city, s.score) for s in closest.projects),
+        similar_found_at=closest.computed_at,
+    )

@@ -89,10 +89,12 @@ class TestReadinessReadsTheStoredList:
         # Breda's project changes its texts after our list was found: the stored list
         # still names it (as it is now), which a live search no longer would.
         change_texts(session, registry, theirs, {**BENCHES, "title": "Ring road benches"})
-        assert stored_similar.closest_to(session, project=ours, limit=3).computed_at is not None
 
+        found = stored_similar.closest_to(session, project=ours, limit=3).computed_at
+        assert found is not None
         assert reuse_reason(client, ours.id or 0, lead).startswith(
-            "Similar project elsewhere: 'Ring road benches' (Breda"
+            "Similar project elsewhere: 'Ring road benches' (Breda, similarity 1.00, "
+            f"found {found:%Y-%m-%d %H:%M} UTC); "
         )
 
         # Our own texts change: the stored list is for other texts, and is not used.
