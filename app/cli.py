@@ -224,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     reindex.add_argument(
         "--missing",
         action="store_true",
-        help="only projects not indexed yet, or without a current stored list",
+        help="only projects not indexed yet, or without stored similar projects",
     )
     reindex.set_defaults(run=_reindex)
     recount = commands.add_parser(

@@ -161,8 +161,15 @@ def due(session: Session, *, batch: int, max_age: timedelta) -> list[int]:
 
 
 def missing(session: Session) -> list[int]:
-    """Projects without a stored list, or changed since theirs was found."""
-    return [row[0] for row in session.execute(_changed())]
+    """Projects without a stored list (a changed one is the sweep's, and searched live
+    until then)."""
+    rows = session.execute(
+        sa_select(col(Project.id))
+        .outerjoin(StoredSimilar, col(StoredSimilar.project_id) == col(Project.id))
+        .where(col(StoredSimilar.project_id).is_(None))
+        .order_by(col(Project.id))
+    )
+    return [row[0] for row in rows]
 
 
 def every(session: Session) -> list[int]:
