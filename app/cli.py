@@ -31,7 +31,7 @@ from app.outbox import repository as outbox
 from app.people import service as people
 from app.people.models import Role
 from app.people.schemas import PersonCreate, TokenCreate
-from app.portfolio import tallies
+from app.portfolio import stored_similar, tallies
 from app.portfolio.term_index import index_all, recount_frequencies, unindexed
 from app.projects.models import Project
 from workflows.invalid import WorkflowInvalid
@@ -46,6 +46,9 @@ def _load_demo(_: argparse.Namespace) -> int:
         return 2
     with session_scope() as session:
         created = load_demo(session, registry=get_registry(), workflow=settings.default_workflow)
+        if created:
+            # Each list names the projects registered after it too, without waiting a day.
+            stored_similar.store_all(session, stored_similar.every(session))
         issued = issue_demo_tokens(session)
     if created:
         print(f"Loaded the demo portfolio: {created} projects.")
@@ -119,7 +122,11 @@ def _reindex(args: argparse.Namespace) -> int:
         projects = unindexed(session) if args.missing else list(session.exec(select(Project)))
         count = index_all(session, projects)
         session.commit()
+        # After the index is committed: the searches that find the lists read it.
+        ids = stored_similar.missing(session) if args.missing else stored_similar.every(session)
+        found = stored_similar.store_all(session, ids)
     print(f"Indexed the texts of {count} project(s) for similar-project search.")
+    print(f"Found and stored the similar projects of {found} project(s).")
     return 0
 
 
@@ -211,8 +218,14 @@ def main(argv: list[str] | None = None) -> int:
         help="delete stored responses of Idempotency-Keys past their expiry (run periodically)",
     )
     sweep.set_defaults(run=_sweep_idempotency_keys)
-    reindex = commands.add_parser("reindex", help="rebuild the similar-project search index")
-    reindex.add_argument("--missing", action="store_true", help="only projects not indexed yet")
+    reindex = commands.add_parser(
+        "reindex", help="rebuild the similar-project search index and the stored similar projects"
+    )
+    reindex.add_argument(
+        "--missing",
+        action="store_true",
+        help="only projects not indexed yet, or without stored similar projects",
+    )
     reindex.set_defaults(run=_reindex)
     recount = commands.add_parser(
         "recount", help="count the portfolio afresh after rows were loaded around the API"

@@ -65,6 +65,12 @@ class Settings(BaseSettings):
     # outside the database (skipped when the chain has not grown since the last one).
     idempotency_sweep_seconds: float = Field(default=3600, gt=0)
     audit_checkpoint_seconds: float = Field(default=300, gt=0)
+    # Each project's closest similar projects are stored, found again when its texts
+    # change (a kick after commit), and swept: missing or stale lists first, then those
+    # older than the maximum age, so that projects registered later appear in them.
+    similar_sweep_seconds: float = Field(default=30, gt=0)
+    similar_sweep_batch: int = Field(default=50, ge=1, le=10_000)
+    similar_max_age_hours: float = Field(default=24, gt=0)
     # A beat holds the scheduling lease this long; a second beat takes over only after.
     beat_lease_seconds: float = Field(default=30, gt=0)
 

@@ -11,7 +11,7 @@ from app.mail.models import MailItem, MailMessage
 from app.offers.models import Adoption, InheritedAnswer, Offer
 from app.outbox.models import EventReceipt, OutboxEvent
 from app.people.models import ApiToken, Person, PersonRole
-from app.portfolio.models import ProjectTerm
+from app.portfolio.models import ProjectTerm, StoredSimilar
 from app.privacy.models import ChecklistAnswer, DpiaHistoryEntry, DpiaRecord
 from app.projects.models import (
     Project,
@@ -65,6 +65,7 @@ __all__ = [
     "SchedulerLease",
     "SignInLink",
     "StageHistory",
+    "StoredSimilar",
     "Subscription",
     "SweepRun",
     "Theme",

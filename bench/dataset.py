@@ -23,6 +23,7 @@ from app.kpis.models import Kpi, KpiMeasurement
 from app.people.models import ApiToken, Person, PersonRole, Role, new_pseudonym
 from app.portfolio.models import ProjectTerm
 from app.portfolio.similarity import Document, weighted_terms
+from app.portfolio.stored_similar import store_all
 from app.portfolio.tallies import recount
 from app.portfolio.term_index import recount_frequencies
 from app.privacy.models import ChecklistAnswer
@@ -52,6 +53,8 @@ WORDS = (
 )  # fmt: skip
 TEXTS = ("title", "problem_statement", "intended_result", "solution_type")
 BATCH = 5_000
+# Projects of each kind the benchmark reads that get their stored similar projects.
+STORED_SIMILAR = 50
 BOARD_SIZE = 7
 START = datetime(2024, 1, 1, tzinfo=UTC)
 # The default workflow's norm_days: the stage clock as the service starts it.
@@ -105,6 +108,7 @@ def build(
         recount(session)
         recount_frequencies(session)
         session.commit()
+        store_all(session, _read_by_the_benchmark(session, queued))
     return Dataset(
         projects=projects,
         board_token=token,
@@ -112,6 +116,20 @@ def build(
         queue_last=first + queue - 1,
         lifecycle_project_ids=[r["id"] for r in lifecycle],
     )
+
+
+def _read_by_the_benchmark(session: Session, queued: list[dict[str, Any]]) -> list[int]:
+    """The projects whose stored similar projects the benchmark reads: the first in `idea`
+    of the portfolio (readiness) and the first queued (the review page). In use every
+    project has its list once the sweep or `citygate reindex` has run; a search per
+    project is too slow for a bulk load of all of them."""
+    portfolio = session.exec(
+        select(col(Project.id))
+        .where(col(Project.stage) == "idea", col(Project.id) < queued[0]["id"])
+        .order_by(col(Project.id))
+        .limit(STORED_SIMILAR)
+    )
+    return [*(i for i in portfolio if i is not None), *(r["id"] for r in queued[:STORED_SIMILAR])]
 
 
 def _chunks(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:

@@ -39,7 +39,9 @@ def measure(engine: Engine, repeat: int) -> dict[str, dict[str, float]]:
     workflow = registry.engine("default", 1).workflow
     with Session(engine) as session:
         # A project in `idea`: its gate has the most criteria, the reuse search included.
-        project = session.exec(select(Project).where(col(Project.stage) == "idea").limit(1)).first()
+        project = session.exec(
+            select(Project).where(col(Project.stage) == "idea").order_by(col(Project.id)).limit(1)
+        ).first()
         assert project is not None
         filters = ProjectFilters(theme_code="smart_mobility", stage="pilot", text="traffic")
 

@@ -18,6 +18,7 @@ celery_app.config_from_object(broker.celery_config(settings))
 celery_app.conf.update(
     include=[
         "workers.tasks.outbox",
+        "workers.tasks.portfolio",
         "workers.tasks.reminders",
         "workers.tasks.mail",
         "workers.tasks.upkeep",

@@ -35,4 +35,8 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
             "task": "audit.checkpoint",
             "schedule": settings.audit_checkpoint_seconds,
         },
+        "find missing, stale and oldest similar projects": {
+            "task": "portfolio.sweep_similar",
+            "schedule": settings.similar_sweep_seconds,
+        },
     }

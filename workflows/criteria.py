@@ -32,6 +32,7 @@ when the workflow loads.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import UTC
 from typing import Any
 
 from workflows.evidence import (
@@ -180,9 +181,11 @@ def _reuse_considered(criterion: Criterion, evidence: Evidence) -> Outcome:
     if not close:
         return Outcome(True, "No similar project in another city was found.")
     title, city, score = close[0]
+    found = evidence.similar_found_at
+    when = f", found {found.astimezone(UTC):%Y-%m-%d %H:%M} UTC" if found else ""
     return Outcome(
         False,
-        f"Similar project elsewhere: {title!r} ({city}, similarity {score:.2f}); "
+        f"Similar project elsewhere: {title!r} ({city}, similarity {score:.2f}{when}); "
         "say under 'reuse considered' why not join or adopt it.",
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from workflows.prescreen import Screening, Verdict
@@ -79,6 +79,8 @@ class Evidence:
     today: date = field(default_factory=date.today)
     # The most similar projects in other cities: (title, city, score), best first.
     similar: tuple[tuple[str, str, float], ...] = ()
+    # When those were found, if they were not searched for just now (a stored list).
+    similar_found_at: datetime | None = None
     open_conditions: tuple[OpenCondition, ...] = ()
     # The project's themes its own city leads, and every lead city of each of its themes
     # by name: the network's division of work (lead cities pilot, followers adopt).

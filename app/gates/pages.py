@@ -27,7 +27,7 @@ from app.gates.schemas import ChairDecisionCreate, ConditionCreate, VoteCreate
 from app.kpis import service as kpis
 from app.lifecycle import RegistryDep
 from app.people.models import Role
-from app.portfolio.similar import similar_to_project
+from app.portfolio.stored_similar import closest_to
 from app.privacy import dpia
 from app.projects import service as projects
 from app.projects.models import Project
@@ -93,7 +93,7 @@ def _review_page(
         dpia=dpia.dpia_read(session, project, registry),
         kpis=kpis.read_all(session, project),
         recusal=_recusal(session, actor, project),
-        similar=similar_to_project(session, project=project, limit=5),
+        similar=closest_to(session, project=project, limit=5).projects,
         chair=actor.principal.board_chair,
         mine=mine,
         is_open=review.status == ReviewStatus.OPEN.value,

@@ -8,7 +8,7 @@ from sqlmodel import Session
 from app.deliverables import service as deliverables
 from app.gates import repository as gates
 from app.kpis import repository as kpis
-from app.portfolio.similar import similar_to_project
+from app.portfolio.stored_similar import closest_to
 from app.privacy import repository as privacy
 from app.privacy.evidence import dpia_state, item_states, screening_of
 from app.projects import repository as projects
@@ -73,16 +73,15 @@ def evidence_for(
 def failing_must_meet(
     session: Session, project: Project, workflow: Workflow, catalogues: Mapping[str, Catalogue]
 ) -> list[CriterionResult]:
-    """The must-meet criteria of the next gate that fail now. The similar-project search
-    runs only when a must-meet criterion needs it (the scorecard is not asked for here)."""
+    """The must-meet criteria of the next gate that fail now. Similar projects are looked
+    up only when a must-meet criterion needs them (the scorecard is not asked for here)."""
     ahead = workflow.next_gate(project.stage)
     if ahead is None:
         return []
     _, gate = ahead
     evidence = evidence_for(session, project, workflow, catalogues)
     if not project.reuse_considered and any(c.kind == "reuse_considered" for c in gate.must_meet):
-        found = similar_to_project(session, project=project, limit=3)
-        evidence = replace(evidence, similar=tuple((s.title, s.city, s.score) for s in found))
+        evidence = _with_similar(session, project, evidence)
     return evaluate(replace(gate, should_meet=()), evidence).failing_must_meet
 
 
@@ -95,11 +94,20 @@ def readiness_of(
         return None
     transition, gate = ahead
     evidence = evidence_for(session, project, workflow, catalogues)
-    # The search only names the closest project to a lead who has not yet said which
-    # were considered; once that is said, the criterion passes without it.
+    # Similar projects only name the closest to a lead who has not yet said which were
+    # considered; once that is said, the criterion passes without them.
     if not project.reuse_considered and any(
         c.kind == "reuse_considered" for c in gate.should_meet + gate.must_meet
     ):
-        found = similar_to_project(session, project=project, limit=3)
-        evidence = replace(evidence, similar=tuple((s.title, s.city, s.score) for s in found))
+        evidence = _with_similar(session, project, evidence)
     return transition, gate, evaluate(gate, evidence)
+
+
+def _with_similar(session: Session, project: Project, evidence: Evidence) -> Evidence:
+    # The stored list when it is for the project's texts as they are, else a search now.
+    closest = closest_to(session, project=project, limit=3)
+    return replace(
+        evidence,
+        similar=tuple((s.title, s.city, s.score) for s in closest.projects),
+        similar_found_at=closest.computed_at,
+    )

@@ -1,12 +1,13 @@
 """Read models of the portfolio: the term index behind similar-project search and the
 tallies behind the pipeline."""
 
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Index
+from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
-import app.columns  # noqa: F401  (the shared naming convention, before any table)
+from app.columns import created_now  # the shared naming convention, before any table
 
 
 class ProjectTerm(SQLModel, table=True):
@@ -75,3 +76,24 @@ class TermFrequency(SQLModel, table=True):
 
     term: str = Field(primary_key=True, max_length=40)
     projects: int
+
+
+class StoredSimilar(SQLModel, table=True):
+    """A project's closest projects in other cities, as the search last found them.
+
+    Readiness and the project pages read this instead of searching on every call. A
+    match names its project by id only: titles, cities and stages are read at display
+    time, so a changed project shows as it is now and a deleted one drops out. The
+    digest of the project's own searched texts tells a reader whether the list still
+    answers for them; the version tells the sweep which rows to find again."""
+
+    __tablename__ = "stored_similar"
+
+    project_id: int = Field(foreign_key="project.id", primary_key=True, ondelete="CASCADE")
+    # Best first: {"project_id": int, "score": float, "matched": {field: [words]}}.
+    matches: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    texts_digest: str = Field(max_length=64)
+    project_version: int
+    computed_at: datetime = created_now(index=True)

@@ -8,6 +8,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, delete, select
 
+from app.portfolio import kick
 from app.portfolio.models import ProjectTerm, TermFrequency
 from app.portfolio.similarity import Document, weighted_terms
 from app.projects.models import Project
@@ -27,7 +28,14 @@ def document_of(project: Project, city: str = "") -> Document:
 
 
 def index_project(session: Session, project: Project) -> None:
-    """Replace the project's terms with those of its current texts, and count them."""
+    """Replace the project's terms with those of its current texts, and count them; its
+    stored similar projects are found again once the transaction commits."""
+    assert project.id is not None
+    _index(session, project)
+    kick.after_commit(session, project.id)
+
+
+def _index(session: Session, project: Project) -> None:
     assert project.id is not None
     old = set(session.exec(select(ProjectTerm.term).where(ProjectTerm.project_id == project.id)))
     session.exec(delete(ProjectTerm).where(col(ProjectTerm.project_id) == project.id))
@@ -61,8 +69,9 @@ def recount_frequencies(session: Session) -> None:
 def index_all(session: Session, projects: Iterable[Project]) -> int:
     """Rebuild the index for `projects` (after a bulk load or an upgrade); returns how many."""
     count = 0
+    # No kick per project: whoever rebuilds the index stores the similar projects too.
     for project in projects:
-        index_project(session, project)
+        _index(session, project)
         count += 1
     return count
 

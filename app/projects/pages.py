@@ -25,7 +25,7 @@ from app.kpis.schemas import Direction, KpiCreate, MeasurementCreate
 from app.lifecycle import RegistryDep
 from app.paths import MAX_ID
 from app.people.models import Role
-from app.portfolio.similar import similar_to_project
+from app.portfolio.stored_similar import closest_to
 from app.privacy import dpia
 from app.privacy import service as privacy
 from app.privacy.read_model import checklist_read
@@ -227,7 +227,7 @@ def _project_page(
         helix_roles=[r.value for r in HelixRole],
         directions=[d.value for d in Direction],
         partner_rows=PARTNER_ROWS,
-        similar=similar_to_project(session, project=project, limit=5),
+        similar=closest_to(session, project=project, limit=5).projects,
         readiness=_readiness(session, project, registry),
         checklists=checklists,
         dpia=dpia.dpia_read(session, project, registry),
