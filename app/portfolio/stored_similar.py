@@ -160,18 +160,6 @@ def due(session: Session, *, batch: int, max_age: timedelta) -> list[int]:
     return ids
 
 
-def missing(session: Session) -> list[int]:
-    """Projects without a stored list (a changed one is the sweep's, and searched live
-    until then)."""
-    rows = session.execute(
-        sa_select(col(Project.id))
-        .outerjoin(StoredSimilar, col(StoredSimilar.project_id) == col(Project.id))
-        .where(col(StoredSimilar.project_id).is_(None))
-        .order_by(col(Project.id))
-    )
-    return [row[0] for row in rows]
-
-
 def every(session: Session) -> list[int]:
     """Every project, by id."""
     return [row[0] for row in session.execute(sa_select(col(Project.id)).order_by(col(Project.id)))]
