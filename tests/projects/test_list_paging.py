@@ -122,7 +122,9 @@ class TestTotals:
         ]  # fmt: skip
         session.add_all(bulk)
         session.flush()
-        session.add_all(ProjectTheme(project_id=p.id, theme_code="smart_environment") for p in bulk)
+        session.add_all(
+            ProjectTheme(project_id=p.id or 0, theme_code="smart_environment") for p in bulk
+        )
         recount(session)  # as after any bulk load
         session.commit()
 
