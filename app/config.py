@@ -29,6 +29,10 @@ class Settings(BaseSettings):
     # Requests handled at once per worker; the rest wait their turn in the event loop.
     # Kept below the thread pool's 40 threads and within the connection pool (below).
     max_concurrent_requests: int = Field(default=30, ge=1, le=39)
+    # Of those, writing requests at once on PostgreSQL (SQLite has one writer anyway).
+    # Every audited write ends on the audit chain's head row: more writers at once only
+    # queue there, each holding its locks while it waits for the interpreter.
+    max_concurrent_writes: int = Field(default=4, ge=1, le=39)
     workflows_dir: Path = DEFINITIONS_DIR
     default_workflow: str = "default"
     page_size_max: int = Field(default=100, ge=1, le=1000)

@@ -51,6 +51,8 @@ class MatrixCell(SQLModel, table=True):
     """How many projects of a city work on a theme in a stage: the matrix, kept current."""
 
     __tablename__ = "matrix_cell"
+    # The list's total for a theme (and stage) is a sum over the theme's cells.
+    __table_args__ = (Index("ix_matrix_cell_theme_code_stage", "theme_code", "stage"),)
 
     city_id: int = Field(primary_key=True, foreign_key="city.id")
     theme_code: str = Field(primary_key=True, max_length=40)

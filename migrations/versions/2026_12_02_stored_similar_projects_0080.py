@@ -17,8 +17,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    # Starts empty: `citygate reindex --missing` (run by `make migrate`) or, failing that,
-    # the beat sweep stores each project's list; until then readiness searches live.
+    # Starts empty: the beat sweep (or `citygate reindex`) stores each project's list;
+    # until then readiness searches live.
     op.create_table(
         "stored_similar",
         sa.Column("project_id", sa.Integer(), nullable=False),
