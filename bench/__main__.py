@@ -33,6 +33,7 @@ from bench.audit_chain import audited_writes_per_second, time_verification
 from bench.database import ensure_empty, fresh_schema
 from bench.dataset import Dataset, build
 from bench.report import table
+from bench.requests import LIST_PATHS, MIXED_PATHS, PROJECT_PATH, VOTE, VOTE_PATH
 
 
 @dataclass(frozen=True)
@@ -56,22 +57,6 @@ DATABASES = {
     "sqlite": "sqlite:///var/bench.db",
     "postgresql": "postgresql+psycopg://postgres@127.0.0.1:5432/citygate_bench",
 }
-LIST_PATHS = [
-    f"{API_PREFIX}/projects?theme=smart_mobility&stage=pilot",
-    f"{API_PREFIX}/projects?stage=idea&q=traffic",
-    f"{API_PREFIX}/projects?solutionType=chatbot&page=2",
-]
-# What a day of use looks like for the memory run: reads of every kind a worker serves.
-MIXED_PATHS = [
-    f"{API_PREFIX}/projects/{{id}}",
-    f"{API_PREFIX}/projects/{{id}}/history",
-    f"{API_PREFIX}/projects/{{id}}/kpis",
-    f"{API_PREFIX}/projects?theme=smart_living&stage=evaluation",
-    f"{API_PREFIX}/reviews/{{id}}",
-]
-PROJECT_PATH = f"{API_PREFIX}/projects/{{id}}"
-VOTE_PATH = f"{API_PREFIX}/reviews/{{id}}/votes"
-VOTE = '{"decision": "go", "rationale": "Meets every criterion."}'
 
 
 def http_figures(url: str, data: Dataset, scale: Scale) -> dict[str, Any]:

@@ -10,9 +10,9 @@ from app.api import API_PREFIX
 from app.audit.service import verify_trail
 from app.db import get_engine
 from bench import lifecycle, pages
-from bench.__main__ import LIST_PATHS, MIXED_PATHS, PROJECT_PATH, VOTE, VOTE_PATH
 from bench.dataset import build
 from bench.load import parse
+from bench.requests import LIST_PATHS, MIXED_PATHS, PROJECT_PATH, VOTE, VOTE_PATH
 from tests.live_server import live_server  # noqa: F401  (a fixture)
 
 WRK_OUTPUT = """Running 10s test @ http://127.0.0.1:8000
