@@ -20,7 +20,6 @@ from app.clock import utcnow
 from app.request_context import current_request_id
 
 _PENDING = "citygate.audit.pending"
-_RIDERS = "citygate.audit.riders"
 
 
 @dataclass(frozen=True)
@@ -67,21 +66,9 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     return changed
 
 
-def ride_with_seal(session: OrmSession, writes: list[Any]) -> bool:
-    """Have data-modifying CTEs (PostgreSQL) run in the statement that seals this
-    transaction's entries, after the chain head is taken; False when nothing is to be
-    sealed (the caller then runs them itself). Rows locked by hot writes (counts) are
-    then held for that one statement and the commit, not for the sealing as well."""
-    if not session.info.get(_PENDING):
-        return False
-    session.info.setdefault(_RIDERS, []).extend(writes)
-    return True
-
-
 @event.listens_for(OrmSession, "before_commit")
 def _seal(session: OrmSession) -> None:
     pending: list[_Pending] = session.info.pop(_PENDING, [])
-    riders: list[Any] = session.info.pop(_RIDERS, [])
     if not pending:
         return
     session.flush()
@@ -116,19 +103,10 @@ def _seal(session: OrmSession) -> None:
         entry.hash = entry_hash(prev_hash, content_of(entry), key=key)
         prev_hash = entry.hash
         rows.append(entry.model_dump())
-    move_head = update(AuditHead).where(col(AuditHead.id) == 1).values(last_hash=prev_hash)
-    if connection.dialect.name == "postgresql":
-        # The entries and the head's new hash in one statement: the head stays locked
-        # until the commit, and every round trip before it keeps other writers waiting.
-        for rider in riders:
-            move_head = move_head.add_cte(rider)
-        connection.execute(move_head.add_cte(insert(AuditEntry).values(rows).cte("sealed")))
-        return
     connection.execute(insert(AuditEntry), rows)
-    connection.execute(move_head)
+    connection.execute(update(AuditHead).where(col(AuditHead.id) == 1).values(last_hash=prev_hash))
 
 
 @event.listens_for(OrmSession, "after_soft_rollback")
 def _drop_pending(session: OrmSession, _previous_transaction: Any) -> None:
     session.info.pop(_PENDING, None)
-    session.info.pop(_RIDERS, None)

@@ -14,14 +14,13 @@ from functools import cache
 from itertools import groupby
 from typing import Any
 
-from sqlalchemy import event, literal
+from sqlalchemy import event
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, SQLModel, col, delete, select
 
-from app.audit.recorder import ride_with_seal
 from app.clock import as_utc
 from app.gates.models import GateReview
 from app.portfolio.models import DecisionTally, MatrixCell, StageEntry, StayTally
@@ -113,9 +112,7 @@ def _add(session: Session, table: type[SQLModel], rows: list[dict[str, Any]]) ->
 
 # Counts are written as the transaction commits, like the audit entries and before them
 # (listeners inserted first run first): their rows are locked for that last moment only,
-# always in the same order, so concurrent writers neither wait long nor deadlock. On
-# PostgreSQL a transaction with audit entries writes its counts in the sealing statement,
-# after the chain head: the head, then the counts in their order, for every writer.
+# always in the same order, so concurrent writers neither wait long nor deadlock.
 @event.listens_for(OrmSession, "before_commit", insert=True)
 def _write_counts(session: OrmSession) -> None:
     pending: dict[tuple[type[SQLModel], tuple[Any, ...]], int] = session.info.pop(_PENDING, {})
@@ -128,23 +125,12 @@ def _write_counts(session: OrmSession) -> None:
     session.flush()
     connection = session.connection()
     dialect = connection.dialect.name
-    grouped = [
-        (table, [{**dict(key), _counter_of(table): delta} for _, key, delta in rows])
-        for table, rows in groupby(ordered, key=lambda item: item[0])
-    ]
-    if dialect == "postgresql":
-        # Every count in one statement, and in the audit's sealing statement when there
-        # is one: the rows counts lock stay locked until the commit, and every round
-        # trip before it is time other writers wait for them.
-        upserts = _upserts(grouped)
-        if not ride_with_seal(session, upserts):
-            statement = select(literal(1))
-            for upsert in upserts:
-                statement = statement.add_cte(upsert)
-            connection.execute(statement)
-        return
-    for table, rows in grouped:
-        connection.execute(_upsert(dialect, table), rows)
+    # One executemany a table, its rows still in key order: a round trip per table.
+    for table, rows in groupby(ordered, key=lambda item: item[0]):
+        counter = _counter_of(table)
+        connection.execute(
+            _upsert(dialect, table), [{**dict(key), counter: delta} for _, key, delta in rows]
+        )
 
 
 @event.listens_for(OrmSession, "after_soft_rollback")
@@ -169,22 +155,6 @@ def _upsert(dialect: str, table: type[SQLModel]) -> Any:
     return statement.on_conflict_do_update(
         index_elements=keys, set_={counter: columns[counter] + statement.excluded[counter]}
     )
-
-
-def _upserts(grouped: list[tuple[type[SQLModel], list[dict[str, Any]]]]) -> list[Any]:
-    """One multi-row upsert a table, as data-modifying CTEs of one PostgreSQL statement,
-    tables and rows in the order given."""
-    upserts = []
-    for n, (table, rows) in enumerate(grouped):
-        columns = sa_inspect(table).columns
-        counter = _counter_of(table)
-        upsert = pg_insert(table).values(rows)
-        upsert = upsert.on_conflict_do_update(
-            index_elements=[c.name for c in columns if c.primary_key],
-            set_={counter: columns[counter] + upsert.excluded[counter]},
-        )
-        upserts.append(upsert.cte(f"counted_{n}"))
-    return upserts
 
 
 def recount(session: Session) -> None:
