@@ -98,9 +98,9 @@ def _reading(engine: Engine) -> Engine:
     """On SQLite: the same engine and pool, starting deferred transactions. On PostgreSQL:
     a pool of its own whose sessions refuse to write (`default_transaction_read_only`)
     and run each statement as it comes (autocommit). A read then costs its queries and
-    nothing else: no BEGIN, no ROLLBACK when the session closes, no ping at checkout
-    (a connection the server dropped is replaced when a query finds it gone). A read
-    that tried to write would fail outright rather than commit half its work."""
+    the ping that replaces a connection the server dropped (a restart must not fail the
+    next reads): no BEGIN, no ROLLBACK when the session closes. A read that tried to
+    write would fail outright rather than commit half its work."""
     if engine.dialect.name == "sqlite":
         return engine.execution_options(**{_READ_ONLY: True})
     return create_engine(
@@ -108,6 +108,7 @@ def _reading(engine: Engine) -> Engine:
         echo=engine.echo,
         isolation_level="AUTOCOMMIT",
         connect_args={"options": "-c default_transaction_read_only=on"},
+        pool_pre_ping=True,
         pool_size=10,
         max_overflow=30,
     )

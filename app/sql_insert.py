@@ -1,4 +1,5 @@
-"""INSERT that leaves rows already there alone, on SQLite and PostgreSQL alike."""
+"""INSERTs that meet rows already there, on SQLite and PostgreSQL alike: leave them
+alone, or replace them."""
 
 from collections.abc import Sequence
 from typing import Any
@@ -17,3 +18,19 @@ def insert_new(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -
     connection = session.connection()
     insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
     connection.execute(insert(table).on_conflict_do_nothing(), list(rows))
+
+
+def insert_or_replace(
+    session: Session, table: Table, values: dict[str, Any], *, key: Sequence[str]
+) -> None:
+    """Insert the row, or overwrite the row stored under the same `key` with it: of two
+    writers racing for one row, the later one's values stay."""
+    connection = session.connection()
+    insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    statement = insert(table).values(values)
+    connection.execute(
+        statement.on_conflict_do_update(
+            index_elements=list(key),
+            set_={name: statement.excluded[name] for name in values if name not in key},
+        )
+    )

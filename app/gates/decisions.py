@@ -26,7 +26,7 @@ from app.gates.models import GateCondition, GateReview, GateVote, ReviewStatus
 from app.gates.read_model import review_read
 from app.gates.readiness import failing_must_meet
 from app.gates.schemas import ChairDecisionCreate, ConditionTerms, ReviewRead, VoteCreate
-from app.gates.voters import eligible_voters, ensure_not_tied, tied_city_ids
+from app.gates.voters import eligible_voters, ensure_not_tied
 from app.outbox.writer import emit
 from app.portfolio.tallies import count_decision
 from app.projects.models import Project
@@ -37,9 +37,6 @@ from workflows.gates import Decision, VotingRule
 
 # The workflow trigger each decision fires; Recycle leaves the stage as it is.
 DECISION_TRIGGERS = {Decision.GO: ADVANCE_TRIGGER, Decision.KILL: "stop", Decision.HOLD: "hold"}
-
-# Who may vote is decided in app/gates/voters.py; named here for the callers of decisions.
-__all__ = ["cast_vote", "decide_by_chair", "eligible_voters", "ensure_not_tied", "tied_city_ids"]
 
 
 def cast_vote(

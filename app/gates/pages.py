@@ -19,7 +19,7 @@ from app.clock import as_utc, utcnow
 from app.concurrency import Precondition
 from app.db import SessionDep
 from app.errors import AppError
-from app.gates import decisions, repository
+from app.gates import decisions, repository, voters
 from app.gates.models import GateReview, ReviewStatus
 from app.gates.read_model import review_read
 from app.gates.router import ReviewDep
@@ -62,7 +62,7 @@ def agenda(visit: VisitDep, actor: BoardDep, session: SessionDep) -> Response:
 def _recusal(session: Session, actor: Actor, project: Project) -> str | None:
     """Why the member does not vote on this project, if they do not."""
     try:
-        decisions.ensure_not_tied(session, actor.principal, project)
+        voters.ensure_not_tied(session, actor.principal, project)
     except Forbidden as tied:
         return tied.detail
     return None

@@ -63,7 +63,7 @@ BoardDep = Annotated[Actor, Depends(board_member)]
 
 def voter_on_review(actor: BoardDep, project: ReviewProjectDep, session: SessionDep) -> Actor:
     """A board member not tied to the project's city or a partner city."""
-    decisions.ensure_not_tied(session, actor.principal, project)
+    voters.ensure_not_tied(session, actor.principal, project)
     return actor
 
 
@@ -246,7 +246,7 @@ def waive_condition(
 ) -> ConditionRead:
     """The board waives an open condition of a Go, with a reason; the next gate then no
     longer waits for it. The ETag and `If-Match` are the condition's."""
-    decisions.ensure_not_tied(session, actor.principal, project)
+    voters.ensure_not_tied(session, actor.principal, project)
     condition = service.waive_condition(
         session,
         project=project,

@@ -17,8 +17,6 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Select, or_
 from sqlalchemy import select as sa_select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col
 
 from app.clock import as_utc, utcnow
@@ -26,6 +24,7 @@ from app.portfolio.models import StoredSimilar
 from app.portfolio.similar import SimilarProject, similar_to_project
 from app.projects.models import Project
 from app.reference.models import City
+from app.sql_insert import insert_or_replace
 
 # More than any reader shows (readiness looks at 3, the pages at 5), so that a match
 # deleted since still leaves enough to show.
@@ -110,15 +109,8 @@ def store(session: Session, project: Project) -> None:
         "project_version": project.version,
         "computed_at": utcnow(),
     }
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(StoredSimilar).values(values)
-    # Two workers finding the same project's list at once: the later one wins.
-    session.execute(
-        statement.on_conflict_do_update(
-            index_elements=["project_id"],
-            set_={k: statement.excluded[k] for k in values if k != "project_id"},
-        )
-    )
+    # Two workers finding the same project's list at once: the later one's stays.
+    insert_or_replace(session, StoredSimilar.__table__, values, key=["project_id"])  # type: ignore[attr-defined]
 
 
 def refresh(session: Session, *, project_id: int, max_age: timedelta) -> bool:

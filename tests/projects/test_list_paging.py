@@ -19,6 +19,22 @@ def ids(page: dict[str, object]) -> list[int]:
     return [item["id"] for item in page["items"]]  # type: ignore[attr-defined]
 
 
+def bulk_load(session: Session, city: int, count: int, stage: str = "idea") -> list[Project]:
+    """`count` projects written at once, a second apart, as an import would (no tallies;
+    `stage` "mixed" puts every third in `idea` and the rest in `pilot`)."""
+    now = utcnow()
+    projects = [
+        Project(city_id=city, title=f"Bulk {n}", problem_statement="p", intended_result="r",
+                stage=("idea" if n % 3 == 0 else "pilot") if stage == "mixed" else stage,
+                workflow_name="default", workflow_version=1,
+                created_at=now - timedelta(seconds=n), stage_entered_at=now)
+        for n in range(count)
+    ]  # fmt: skip
+    session.add_all(projects)
+    session.flush()
+    return projects
+
+
 def follow(client: TestClient, url: str) -> dict[str, object]:
     # `next` is an absolute URL of this service; the client speaks under the API's base.
     found: dict[str, object] = client.get(url).json()
@@ -86,14 +102,8 @@ class TestTotals:
     def test_above_the_threshold_postgresql_estimates_unless_asked(
         self, client: TestClient, session: Session, database_url: str
     ) -> None:
-        now = utcnow()
         helmond = city_id(session, "Helmond")
-        session.add_all(
-            Project(city_id=helmond, title=f"Bulk {n}", problem_statement="p",
-                    intended_result="r", stage="idea", workflow_name="default", workflow_version=1,
-                    created_at=now - timedelta(seconds=n))
-            for n in range(EXACT_UP_TO + 5)
-        )  # fmt: skip
+        bulk_load(session, helmond, EXACT_UP_TO + 5)
         session.commit()
 
         estimated = client.get(f"/projects?city={helmond}").json()
@@ -111,17 +121,8 @@ class TestTotals:
     def test_filters_the_kept_counts_answer_are_exact_at_any_size(
         self, client: TestClient, session: Session
     ) -> None:
-        now = utcnow()
         venlo = city_id(session, "Venlo")
-        bulk = [
-            Project(city_id=venlo, title=f"Bulk {n}", problem_statement="p",
-                    intended_result="r", stage="pilot" if n % 3 else "idea",
-                    workflow_name="default", workflow_version=1,
-                    created_at=now - timedelta(seconds=n), stage_entered_at=now)
-            for n in range(EXACT_UP_TO + 50)
-        ]  # fmt: skip
-        session.add_all(bulk)
-        session.flush()
+        bulk = bulk_load(session, venlo, EXACT_UP_TO + 50, stage="mixed")
         session.add_all(
             ProjectTheme(project_id=p.id or 0, theme_code="smart_environment") for p in bulk
         )
@@ -135,14 +136,8 @@ class TestTotals:
             assert (listed["total"], listed["total_is_exact"]) == (counted["total"], True), query
 
     def test_the_last_page_settles_the_total(self, client: TestClient, session: Session) -> None:
-        now = utcnow()
         almere = city_id(session, "Almere")
-        session.add_all(
-            Project(city_id=almere, title=f"Bulk {n}", problem_statement="p",
-                    intended_result="r", stage="idea", workflow_name="default", workflow_version=1,
-                    created_at=now - timedelta(seconds=n))
-            for n in range(EXACT_UP_TO + 30)
-        )  # fmt: skip
+        bulk_load(session, almere, EXACT_UP_TO + 30)
         session.commit()
 
         last = client.get(f"/projects?city={almere}&pageSize=100&page=11").json()

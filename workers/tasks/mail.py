@@ -7,9 +7,9 @@ from app.db import session_scope
 from app.mail import delivery, digests
 from app.mail.transport import MailNotSent
 from workers.celery_app import celery_app
+from workers.tasks import IDEMPOTENT
 
 # Each is safe to run twice: a digest's period key and a mail's claim say it was done.
-IDEMPOTENT = {"acks_late": True, "reject_on_worker_lost": True}
 
 
 @celery_app.task(name="mail.queue_digests", **IDEMPOTENT)

@@ -8,11 +8,11 @@ from app.outbox import consumers
 from app.outbox import relay as outbox_relay
 from app.outbox.models import OutboxEvent
 from workers.celery_app import celery_app
+from workers.tasks import IDEMPOTENT
 from workers.tasks.mail import queue_digests
 
 # Safe to run twice (a test shows each): the relay publishes unpublished rows only,
 # and consumers skip an event whose receipt they wrote.
-IDEMPOTENT = {"acks_late": True, "reject_on_worker_lost": True}
 
 
 @celery_app.task(name="outbox.relay", **IDEMPOTENT)

@@ -8,13 +8,14 @@ from app.config import get_settings
 from app.db import session_scope
 from app.portfolio import stored_similar
 from workers.celery_app import celery_app
-
-# Both are safe to run twice: a second run finds the stored list current and skips it.
-IDEMPOTENT = {"acks_late": True, "reject_on_worker_lost": True}
+from workers.tasks import IDEMPOTENT
 
 
 def _max_age() -> timedelta:
     return timedelta(hours=get_settings().similar_max_age_hours)
+
+
+# Both are safe to run twice: a second run finds the stored list current and skips it.
 
 
 @celery_app.task(

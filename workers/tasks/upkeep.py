@@ -4,10 +4,10 @@ from app.audit.service import checkpoint_if_grown
 from app.db import session_scope
 from app.idempotency import store
 from workers.celery_app import celery_app
+from workers.tasks import IDEMPOTENT
 
 # Both are safe to run twice: a second sweep finds nothing expired, and a second
 # checkpoint of an unchanged head is skipped.
-IDEMPOTENT = {"acks_late": True, "reject_on_worker_lost": True}
 
 
 @celery_app.task(name="idempotency.sweep", **IDEMPOTENT)
