@@ -31,9 +31,9 @@ when the workflow loads.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC
-from typing import Any
+from typing import Any, Literal
 
 from workflows.evidence import (
     Criterion,
@@ -247,6 +247,43 @@ KINDS: Mapping[str, Check] = {
 
 def check(criterion: Criterion, evidence: Evidence) -> Outcome:
     return KINDS[criterion.kind](criterion, evidence)
+
+
+# The parts of a project's evidence beyond its own row, each a query of its own. A gate
+# is checked against the parts its criteria read and no more: a deciding vote checks the
+# must-meet criteria only, and a query it skips is one less on every decision.
+Part = Literal[
+    "links", "kpis", "measurements", "documents", "answers", "dpia", "conditions", "leads",
+    "similar",
+]  # fmt: skip
+PARTS: frozenset[Part] = frozenset(Part.__args__)  # type: ignore[attr-defined]
+READS: Mapping[str, frozenset[Part]] = {
+    "field_filled": frozenset({"links"}),  # themes and partner cities are links
+    "flag_set": frozenset(),
+    "number_at_least": frozenset(),
+    "partner_role_present": frozenset(),
+    "kpis_defined": frozenset({"kpis"}),
+    "kpis_measured_in_stage": frozenset({"kpis", "measurements"}),
+    "kpis_meet_target": frozenset({"kpis", "measurements"}),
+    "deliverable_attached": frozenset({"documents"}),
+    "reuse_considered": frozenset({"similar"}),
+    "prescreen_done": frozenset({"answers"}),
+    "dpia_started": frozenset({"answers", "dpia"}),
+    "dpia_completed": frozenset({"answers", "dpia"}),
+    "dpia_current": frozenset({"answers", "dpia"}),
+    "checklist_item": frozenset({"answers"}),
+    "no_item_to_correct": frozenset({"answers"}),
+    "conditions_closed": frozenset({"conditions"}),
+    "lead_theme": frozenset({"links", "leads"}),
+}
+
+
+def parts_read(criteria: Iterable[Criterion]) -> frozenset[Part]:
+    """The evidence the criteria are checked against; every part for a kind not listed."""
+    needed: set[Part] = set()
+    for criterion in criteria:
+        needed |= READS.get(criterion.kind, PARTS)
+    return frozenset(needed)
 
 
 def parameter_problems(kind: str, params: Mapping[str, Any]) -> list[str]:

@@ -1,5 +1,6 @@
 """A project's evidence, gathered in a fixed number of queries, and its next gate's readiness."""
 
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import replace
 
@@ -8,6 +9,7 @@ from sqlmodel import Session
 from app.deliverables import service as deliverables
 from app.gates import repository as gates
 from app.kpis import repository as kpis
+from app.kpis.models import KpiMeasurement
 from app.portfolio.stored_similar import closest_to
 from app.privacy import repository as privacy
 from app.privacy.evidence import dpia_state, item_states, screening_of
@@ -16,27 +18,42 @@ from app.projects.models import Project
 from app.projects.service import project_id_of
 from app.themes import repository as themes
 from workflows.catalogue import Catalogue
+from workflows.criteria import PARTS, Part, parts_read
 from workflows.definition import Transition, Workflow
 from workflows.evidence import Evidence, KpiEvidence, Measurement, OpenCondition
 from workflows.gates import CriterionResult, Gate, Readiness, evaluate
 
 
 def evidence_for(
-    session: Session, project: Project, workflow: Workflow, catalogues: Mapping[str, Catalogue]
+    session: Session,
+    project: Project,
+    workflow: Workflow,
+    catalogues: Mapping[str, Catalogue],
+    parts: frozenset[Part] = PARTS,
 ) -> Evidence:
+    """The project's evidence; of the parts beyond its row, only `parts` are read (one
+    query each) and the rest are left empty."""
     project_id = project_id_of(project)
-    answers = privacy.answers_of(session, project_id)
-    links = projects.links_for(session, [project_id])[project_id]
-    kpi_rows = kpis.of_project(session, project_id)
-    measured = kpis.measurements_of(session, [k.id for k in kpi_rows if k.id is not None])
-    leads = themes.leads_of(session, links.theme_codes)
+    answers = privacy.answers_of(session, project_id) if "answers" in parts else []
+    links = projects.links_for(session, [project_id])[project_id] if "links" in parts else None
+    kpi_rows = kpis.of_project(session, project_id) if "kpis" in parts else []
+    measured: Mapping[int, list[KpiMeasurement]] = (
+        kpis.measurements_of(session, [k.id for k in kpi_rows if k.id is not None])
+        if "measurements" in parts
+        else defaultdict(list)
+    )
+    theme_codes = links.theme_codes if links else []
+    leads = themes.leads_of(session, theme_codes) if "leads" in parts else {}
+    documents = deliverables.of_project(session, project_id) if "documents" in parts else []
+    record = privacy.dpia_of(session, project_id) if "dpia" in parts else None
+    conditions = gates.open_conditions(session, project_id) if "conditions" in parts else []
     return Evidence(
         stage=project.stage,
         stage_label=workflow.stage(project.stage).label,
         fields={
             **project.model_dump(),
-            "theme_codes": links.theme_codes,
-            "partner_city_ids": links.partner_city_ids,
+            "theme_codes": theme_codes,
+            "partner_city_ids": links.partner_city_ids if links else [],
         },
         kpis=tuple(
             KpiEvidence(
@@ -52,16 +69,14 @@ def evidence_for(
             )
             for k in kpi_rows
         ),
-        document_types=frozenset(
-            d.document_type for d in deliverables.of_project(session, project_id)
-        ),
+        document_types=frozenset(d.document_type for d in documents),
         partner_roles=frozenset(p["role"] for p in project.ecosystem_partners),
         checklists=item_states(answers, catalogues),
-        screening=screening_of(answers, catalogues),
-        dpia=dpia_state(answers, privacy.dpia_of(session, project_id)),
+        screening=screening_of(answers, catalogues) if "answers" in parts else None,
+        dpia=dpia_state(answers, record) if "dpia" in parts else None,
         open_conditions=tuple(
             OpenCondition(gate=gate, description=c.description, due_on=c.due_on)
-            for c, gate in gates.open_conditions(session, project_id)
+            for c, gate in conditions
         ),
         led_by_own_city=frozenset(
             code for code, cities in leads.items() if project.city_id in {c for c, _ in cities}
@@ -79,8 +94,9 @@ def failing_must_meet(
     if ahead is None:
         return []
     _, gate = ahead
-    evidence = evidence_for(session, project, workflow, catalogues)
-    if not project.reuse_considered and any(c.kind == "reuse_considered" for c in gate.must_meet):
+    parts = parts_read(gate.must_meet)
+    evidence = evidence_for(session, project, workflow, catalogues, parts)
+    if not project.reuse_considered and "similar" in parts:
         evidence = _with_similar(session, project, evidence)
     return evaluate(replace(gate, should_meet=()), evidence).failing_must_meet
 
@@ -93,12 +109,11 @@ def readiness_of(
     if ahead is None:
         return None
     transition, gate = ahead
-    evidence = evidence_for(session, project, workflow, catalogues)
+    parts = parts_read(gate.must_meet + gate.should_meet)
+    evidence = evidence_for(session, project, workflow, catalogues, parts)
     # Similar projects only name the closest to a lead who has not yet said which were
     # considered; once that is said, the criterion passes without them.
-    if not project.reuse_considered and any(
-        c.kind == "reuse_considered" for c in gate.should_meet + gate.must_meet
-    ):
+    if not project.reuse_considered and "similar" in parts:
         evidence = _with_similar(session, project, evidence)
     return transition, gate, evaluate(gate, evidence)
 
