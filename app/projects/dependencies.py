@@ -10,8 +10,10 @@ from app.auth.principal import Actor, Principal
 from app.db import SessionDep
 from app.paths import IdPath
 from app.people.models import Role
-from app.projects import service
+from app.projects import repository, service
+from app.projects.errors import ProjectNotFound
 from app.projects.models import Project
+from app.projects.read_model import ProjectWithLinks
 
 
 def valid_project_id(project_id: IdPath, session: SessionDep) -> Project:
@@ -19,6 +21,17 @@ def valid_project_id(project_id: IdPath, session: SessionDep) -> Project:
 
 
 ProjectDep = Annotated[Project, Depends(valid_project_id)]
+
+
+def project_with_links(project_id: IdPath, session: SessionDep) -> ProjectWithLinks:
+    """The project with the rows its read model shows, in one query (one project's read)."""
+    found = repository.get_with_links(session, project_id)
+    if found is None:
+        raise ProjectNotFound(project_id)
+    return ProjectWithLinks(*found)
+
+
+ProjectWithLinksDep = Annotated[ProjectWithLinks, Depends(project_with_links)]
 
 
 def lead_of_project(lead: ProjectLeadDep, project: ProjectDep) -> Actor:

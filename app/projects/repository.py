@@ -1,15 +1,17 @@
 """Queries on projects; never commits. Child rows load in one query, never one per row."""
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
     BindParameter,
+    ColumnElement,
     CompoundSelect,
     Integer,
+    Select,
     String,
     and_,
     bindparam,
@@ -18,6 +20,7 @@ from sqlalchemy import (
     literal_column,
     null,
     or_,
+    true,
     union_all,
 )
 from sqlalchemy import select as sa_select
@@ -64,17 +67,25 @@ def get(session: Session, project_id: int, *, for_update: bool = False) -> Proje
     return session.get(Project, project_id, with_for_update=for_update)
 
 
-def _links_query() -> CompoundSelect[Any]:
-    ids: BindParameter[list[int]] = bindparam("ids", expanding=True)
+LINK_COLUMNS = ("kind", "project_id", "first", "second", "third", "ordinal")
+
+
+def _links_query(match: Callable[[Any], ColumnElement[bool]]) -> CompoundSelect[Any]:
+    """Themes, partner cities and factor tags as rows of (kind, project id, first,
+    second, third, order), of the projects whose id `match` accepts."""
     text, number = null().cast(String), literal_column("0", Integer)
-    themes = sa_select(
+    # The first select names the columns, so that a subquery of the union has them.
+    named: list[Any] = [
         literal_column("'theme'", String),
         col(ProjectTheme.project_id),
         col(ProjectTheme.theme_code),
         text,
         text,
         number,
-    ).where(col(ProjectTheme.project_id).in_(ids))
+    ]
+    themes = sa_select(
+        *(column.label(name) for column, name in zip(named, LINK_COLUMNS, strict=True))
+    ).where(match(col(ProjectTheme.project_id)))
     partners = sa_select(
         literal_column("'partner'", String),
         col(ProjectPartnerCity.project_id),
@@ -82,7 +93,7 @@ def _links_query() -> CompoundSelect[Any]:
         text,
         text,
         number,
-    ).where(col(ProjectPartnerCity.project_id).in_(ids))
+    ).where(match(col(ProjectPartnerCity.project_id)))
     tags = sa_select(
         literal_column("'factor'", String),
         col(ProjectFactor.project_id),
@@ -90,12 +101,25 @@ def _links_query() -> CompoundSelect[Any]:
         col(ProjectFactor.kind),
         col(ProjectFactor.label),
         col(ProjectFactor.id),
-    ).where(col(ProjectFactor.project_id).in_(ids))
+    ).where(match(col(ProjectFactor.project_id)))
     return union_all(themes, partners, tags)
 
 
-# Built once: every project read runs it, and building it cost more than running it.
-LINKS = _links_query()
+def _with_links() -> Select[Any]:
+    """One project's row with its links, one result row per link (one with no link when
+    it has none): a read of one project in a single round trip."""
+    project_id: BindParameter[int] = bindparam("project_id")
+    links = _links_query(lambda column: column == project_id).subquery()
+    return (
+        sa_select(Project, *(links.c[name] for name in LINK_COLUMNS))
+        .outerjoin(links, true())
+        .where(col(Project.id) == project_id)
+    )
+
+
+# Built once: every project read runs them, and building them cost more than running them.
+LINKS = _links_query(lambda column: column.in_(bindparam("ids", expanding=True)))
+WITH_LINKS = _with_links()
 
 
 def links_for(session: Session, project_ids: Sequence[int]) -> dict[int, ProjectLinks]:
@@ -103,7 +127,22 @@ def links_for(session: Session, project_ids: Sequence[int]) -> dict[int, Project
     links: dict[int, ProjectLinks] = defaultdict(ProjectLinks)
     if not project_ids:
         return links
-    rows = session.connection().execute(LINKS, {"ids": list(project_ids)}).all()
+    _collect(session.connection().execute(LINKS, {"ids": list(project_ids)}).all(), links)
+    return links
+
+
+def get_with_links(session: Session, project_id: int) -> tuple[Project, ProjectLinks] | None:
+    """The project and its links in one query, or None when there is no such project."""
+    rows = session.execute(WITH_LINKS, {"project_id": project_id}).all()
+    if not rows:
+        return None
+    links: dict[int, ProjectLinks] = defaultdict(ProjectLinks)
+    _collect([row[1:] for row in rows if row[1] is not None], links)
+    project: Project = rows[0][0]
+    return project, links[project_id]
+
+
+def _collect(rows: Sequence[Sequence[Any]], links: dict[int, ProjectLinks]) -> None:
     factors: list[tuple[int, int, FactorLink]] = []
     for kind, project_id, first, second, third, order in rows:
         if kind == "theme":
@@ -117,7 +156,6 @@ def links_for(session: Session, project_ids: Sequence[int]) -> dict[int, Project
         link.partner_city_ids.sort()
     for _, project_id, factor in sorted(factors, key=lambda f: f[0]):
         links[project_id].factors.append(factor)
-    return links
 
 
 def replace_themes(session: Session, project_id: int, theme_codes: list[str]) -> None:
