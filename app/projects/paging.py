@@ -26,8 +26,10 @@ import base64
 import binascii
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -62,20 +64,33 @@ def wants_exact(prefer: str | None) -> bool:
     return any(part.strip().lower() == PREFER_EXACT for part in prefer.split(","))
 
 
-def count(session: Session, matching: Select[Any], *, exact: bool) -> Total:
-    """The number of rows `matching` selects: exact when asked or on SQLite; on
-    PostgreSQL the planner's estimate when that is above EXACT_UP_TO, else counted."""
+def count(
+    session: Session, matching: Select[Any], values: Mapping[str, Any], *, exact: bool
+) -> Total:
+    """The number of rows `matching` selects with its parameters' `values`: exact when
+    asked or on SQLite; on PostgreSQL the planner's estimate when that is above
+    EXACT_UP_TO, else counted."""
     if exact or session.connection().dialect.name != "postgresql":
-        found = session.execute(select(func.count()).select_from(matching.subquery())).scalar()
+        found = session.execute(_counted(matching), values).scalar()
         return Total(int(found or 0), exact=True)
-    estimate = _planner_estimate(session, matching)
+    estimate = _planner_estimate(session, matching, values)
     if estimate > EXACT_UP_TO:
         return Total(estimate, exact=False)
-    capped = matching.limit(EXACT_UP_TO + 1).subquery()
-    found = int(session.execute(select(func.count()).select_from(capped)).scalar() or 0)
+    found = int(session.execute(_counted_up_to(matching), values).scalar() or 0)
     if found <= EXACT_UP_TO:
         return Total(found, exact=True)
     return Total(max(estimate, found), exact=False)
+
+
+# The counting statements of a matching one, built once per statement like it.
+@lru_cache(maxsize=256)
+def _counted(matching: Select[Any]) -> Select[Any]:
+    return select(func.count()).select_from(matching.subquery())
+
+
+@lru_cache(maxsize=256)
+def _counted_up_to(matching: Select[Any]) -> Select[Any]:
+    return select(func.count()).select_from(matching.limit(EXACT_UP_TO + 1).subquery())
 
 
 def settled_by_page(total: Total, *, offset: int | None, shown: int, limit: int) -> Total:
@@ -110,12 +125,17 @@ def _explain(element: Explain, compiler: SQLCompiler, **kw: Any) -> str:
         compiler.stack.pop()
 
 
+@lru_cache(maxsize=256)
+def _explained(matching: Select[Any]) -> Explain:
+    return Explain(matching)
+
+
 # The plan's top line: "Aggregate  (cost=12.5..12.6 rows=1 width=8)".
 _PLAN_ROWS = re.compile(r"rows=(\d+)")
 
 
-def _planner_estimate(session: Session, matching: Select[Any]) -> int:
-    top = session.connection().execute(Explain(matching)).scalars().first() or ""
+def _planner_estimate(session: Session, matching: Select[Any], values: Mapping[str, Any]) -> int:
+    top = session.connection().execute(_explained(matching), values).scalars().first() or ""
     found = _PLAN_ROWS.search(top)
     return int(found.group(1)) if found else 0
 

@@ -4,6 +4,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
@@ -173,6 +174,21 @@ def replace_factors(session: Session, project_id: int, factors: list[ProjectFact
     session.add_all(factors)
 
 
+@dataclass(frozen=True)
+class _Shape:
+    """Which filters a search has: its statements are built once per shape, with the
+    values as parameters, so a list builds no SQL expression and SQLAlchemy finds its
+    compiled form by the statement's memoised cache key."""
+
+    city: bool
+    stage: bool
+    solution_type: bool
+    theme: bool
+    words: int  # words of the text that fold to terms, each matched by its features
+    pattern: bool  # text without such words, matched as written
+    after: bool  # paged by cursor rather than offset
+
+
 def search(
     session: Session,
     filters: ProjectFilters,
@@ -185,29 +201,77 @@ def search(
     """One page of projects matching the filters, newest first, and their total
     (exact up to a threshold or when asked; see app/projects/paging.py). The page starts
     after the row `after` names, or at `offset`."""
-    conditions = []
-    if filters.city_id is not None:
-        conditions.append(col(Project.city_id) == filters.city_id)
-    if filters.stage is not None:
-        conditions.append(col(Project.stage) == filters.stage)
-    if filters.solution_type is not None:
-        conditions.append(func.lower(col(Project.solution_type)) == filters.solution_type.lower())
-    if filters.theme_code is not None:
-        conditions.append(
-            col(Project.id).in_(
-                select(ProjectTheme.project_id).where(ProjectTheme.theme_code == filters.theme_code)
-            )
-        )
-    if filters.text is not None:
-        conditions.extend(_text_conditions(filters.text))
+    words = sorted({tuple(sorted(features)) for features in word_terms(filters.text or "")})
+    shape = _Shape(
+        city=filters.city_id is not None,
+        stage=filters.stage is not None,
+        solution_type=filters.solution_type is not None,
+        theme=filters.theme_code is not None,
+        words=len(words),
+        pattern=filters.text is not None and not words,
+        after=after is not None,
+    )
+    values: dict[str, Any] = {
+        "city_id": filters.city_id,
+        "stage": filters.stage,
+        "solution_type": (filters.solution_type or "").lower(),
+        "theme_code": filters.theme_code,
+        "pattern": f"%{_escape_like((filters.text or '').lower())}%",
+        **{f"word_{n}": list(features) for n, features in enumerate(words)},
+    }
     kept = _kept_total(session, filters)
     if kept is not None:
         total = paging.Total(kept, exact=True)
     else:
-        total = paging.count(session, sa_select(col(Project.id)).where(*conditions), exact=exact)
-    query = select(Project).where(*conditions)
+        total = paging.count(session, _matching(shape), values, exact=exact)
     if after is not None:
-        created_at, row_id = after
+        values["after_created_at"], values["after_id"] = after
+    page = list(session.scalars(_page(shape), {**values, "limit": limit, "offset": offset}))
+    shown_from = None if after is not None else offset
+    return page, paging.settled_by_page(total, offset=shown_from, shown=len(page), limit=limit)
+
+
+@lru_cache(maxsize=256)
+def _conditions(shape: _Shape) -> tuple[ColumnElement[bool], ...]:
+    conditions: list[ColumnElement[bool]] = []
+    if shape.city:
+        conditions.append(col(Project.city_id) == bindparam("city_id"))
+    if shape.stage:
+        conditions.append(col(Project.stage) == bindparam("stage"))
+    if shape.solution_type:
+        conditions.append(func.lower(col(Project.solution_type)) == bindparam("solution_type"))
+    if shape.theme:
+        themed = sa_select(col(ProjectTheme.project_id)).where(
+            col(ProjectTheme.theme_code) == bindparam("theme_code")
+        )
+        conditions.append(col(Project.id).in_(themed))
+    # Every word of the text, folded as the term index folds it (accents, case, stem, the
+    # glossary's concepts), must meet a term of the project's texts: so "verkeerslichten"
+    # finds traffic lights too. Text without such words (numbers, short or stop words) is
+    # matched as written.
+    for n in range(shape.words):
+        features: BindParameter[list[str]] = bindparam(f"word_{n}", expanding=True)
+        termed = sa_select(col(ProjectTerm.project_id)).where(col(ProjectTerm.term).in_(features))
+        conditions.append(col(Project.id).in_(termed))
+    if shape.pattern:
+        searched = (Project.title, Project.problem_statement, Project.intended_result,
+                    Project.solution_type)  # fmt: skip
+        pattern: BindParameter[str] = bindparam("pattern")
+        conditions.append(or_(*(func.lower(col(c)).like(pattern, escape="\\") for c in searched)))
+    return tuple(conditions)
+
+
+@lru_cache(maxsize=256)
+def _matching(shape: _Shape) -> Select[Any]:
+    return sa_select(col(Project.id)).where(*_conditions(shape))
+
+
+@lru_cache(maxsize=256)
+def _page(shape: _Shape) -> Select[Any]:
+    query = sa_select(Project).where(*_conditions(shape))
+    if shape.after:
+        created_at: BindParameter[datetime] = bindparam("after_created_at")
+        row_id: BindParameter[int] = bindparam("after_id")
         query = query.where(
             or_(
                 col(Project.created_at) < created_at,
@@ -215,14 +279,9 @@ def search(
             )
         )
     else:
-        query = query.offset(offset)
-    page = list(
-        session.exec(
-            query.order_by(col(Project.created_at).desc(), col(Project.id).desc()).limit(limit)
-        )
-    )
-    shown_from = None if after is not None else offset
-    return page, paging.settled_by_page(total, offset=shown_from, shown=len(page), limit=limit)
+        query = query.offset(bindparam("offset"))
+    newest_first = (col(Project.created_at).desc(), col(Project.id).desc())
+    return query.order_by(*newest_first).limit(bindparam("limit"))
 
 
 def _kept_total(session: Session, filters: ProjectFilters) -> int | None:
@@ -256,25 +315,6 @@ def history(session: Session, project_id: int) -> list[StageHistory]:
             .order_by(col(StageHistory.id))
         )
     )
-
-
-def _text_conditions(text: str) -> list[Any]:
-    """Every word of the text, folded as the term index folds it (accents, case, stem,
-    the glossary's concepts), must meet a term of the project's texts: so
-    "verkeerslichten" finds traffic lights too. Text without such words (numbers, short
-    or stop words) is matched as written."""
-    words = sorted({tuple(sorted(features)) for features in word_terms(text)})
-    if not words:
-        pattern = f"%{_escape_like(text.lower())}%"
-        searched = (Project.title, Project.problem_statement, Project.intended_result,
-                    Project.solution_type)  # fmt: skip
-        return [or_(*(func.lower(col(c)).like(pattern, escape="\\") for c in searched))]
-    return [
-        col(Project.id).in_(
-            select(ProjectTerm.project_id).where(col(ProjectTerm.term).in_(features))
-        )
-        for features in words
-    ]
 
 
 def _escape_like(text: str) -> str:
