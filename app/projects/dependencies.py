@@ -10,10 +10,9 @@ from app.auth.principal import Actor, Principal
 from app.db import SessionDep
 from app.paths import IdPath
 from app.people.models import Role
-from app.projects import repository, service
-from app.projects.errors import ProjectNotFound
+from app.projects import service
 from app.projects.models import Project
-from app.projects.read_model import ProjectWithLinks
+from app.projects.repository import ProjectWithLinks
 
 
 def valid_project_id(project_id: IdPath, session: SessionDep) -> Project:
@@ -24,11 +23,7 @@ ProjectDep = Annotated[Project, Depends(valid_project_id)]
 
 
 def project_with_links(project_id: IdPath, session: SessionDep) -> ProjectWithLinks:
-    """The project with the rows its read model shows, in one query (one project's read)."""
-    found = repository.get_with_links(session, project_id)
-    if found is None:
-        raise ProjectNotFound(project_id)
-    return ProjectWithLinks(*found)
+    return service.get_project_with_links(session, project_id=project_id)
 
 
 ProjectWithLinksDep = Annotated[ProjectWithLinks, Depends(project_with_links)]

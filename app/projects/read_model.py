@@ -1,7 +1,5 @@
 """Assemble the read model of projects from their rows and child rows."""
 
-from typing import NamedTuple
-
 from sqlmodel import Session
 
 from app.auth.principal import Principal
@@ -9,11 +7,6 @@ from app.projects import repository
 from app.projects.models import Project
 from app.projects.repository import ProjectLinks
 from app.projects.schemas import EcosystemPartner, FactorTag, ProjectRead, WorkflowRef
-
-
-class ProjectWithLinks(NamedTuple):
-    project: Project
-    links: ProjectLinks
 
 
 def project_read(project: Project, links: ProjectLinks, *, internal: bool) -> ProjectRead:

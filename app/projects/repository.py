@@ -5,7 +5,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     BindParameter,
@@ -53,6 +53,11 @@ class ProjectLinks:
     theme_codes: list[str] = field(default_factory=list)
     partner_city_ids: list[int] = field(default_factory=list)
     factors: list[FactorLink] = field(default_factory=list)
+
+
+class ProjectWithLinks(NamedTuple):
+    project: Project
+    links: ProjectLinks
 
 
 @dataclass(frozen=True)
@@ -132,15 +137,14 @@ def links_for(session: Session, project_ids: Sequence[int]) -> dict[int, Project
     return links
 
 
-def get_with_links(session: Session, project_id: int) -> tuple[Project, ProjectLinks] | None:
+def get_with_links(session: Session, project_id: int) -> ProjectWithLinks | None:
     """The project and its links in one query, or None when there is no such project."""
     rows = session.execute(WITH_LINKS, {"project_id": project_id}).all()
     if not rows:
         return None
     links: dict[int, ProjectLinks] = defaultdict(ProjectLinks)
     _collect([row[1:] for row in rows if row[1] is not None], links)
-    project: Project = rows[0][0]
-    return project, links[project_id]
+    return ProjectWithLinks(rows[0][0], links[project_id])
 
 
 def _collect(rows: Sequence[Sequence[Any]], links: dict[int, ProjectLinks]) -> None:
