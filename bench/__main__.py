@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
@@ -30,7 +30,7 @@ from app.config import get_settings
 from app.db import build_engine
 from bench import background, floor_app, lifecycle, load, pages, portfolio
 from bench.audit_chain import audited_writes_per_second, time_verification
-from bench.database import ensure_empty, fresh_schema
+from bench.database import ensure_empty, fresh_schema, settle
 from bench.dataset import Dataset, build
 from bench.report import table
 from bench.requests import LIST_PATHS, MIXED_PATHS, PROJECT_PATH, VOTE, VOTE_PATH
@@ -158,9 +158,7 @@ def run(url: str, scale: Scale, parts: str = "all") -> dict[str, Any]:
         audit=scale.audit,
     )
     floor_app.fill(engine, scale.projects)
-    with engine.begin() as connection:
-        # Planner statistics, as a database in use has them after a bulk load.
-        connection.execute(text("ANALYZE"))
+    settle(engine)
     figures: dict[str, Any] = {"build_seconds": round(time.perf_counter() - started, 1)}
     print(f"  built in {figures['build_seconds']} s", flush=True)
     if parts == "all":

@@ -1,12 +1,13 @@
 """Find projects in other cities like a project, or like a draft before it is created."""
 
 import math
+from functools import lru_cache
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import func, union_all
+from sqlalchemy import Float, Select, bindparam, func, union_all
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from app.fields import Prose, Tag, Title
 from app.portfolio.models import ProjectTerm, StageEntry, TermFrequency
@@ -103,7 +104,7 @@ def _search(
     if not query_bag:
         return []
     # Every project is counted in exactly one stage entry: a sum over a small table.
-    total = (session.exec(select(func.sum(StageEntry.projects))).one() or 0) + 1
+    total = (session.connection().execute(TOTAL).scalar_one() or 0) + 1
     frequency = _frequencies(session, set(query_bag))
     idf = {t: math.log((1 + total) / (1 + frequency.get(t, 0))) + 1 for t in query_bag}
     # Purposes and technologies weigh as much as all words together, however common,
@@ -111,18 +112,35 @@ def _search(
     concepts = [t for t in query_bag if not t.startswith("w:")]
     words = [t for t in query_bag if t.startswith("w:")]
     telling = concepts + sorted(words, key=lambda t: -idf[t] * query_bag[t])[:TELLING_TERMS]
+    values: dict[str, object] = {"query_id": query.key, "own_city_id": own_city_id}
+    for n, term in enumerate(telling):
+        values[f"term_{n}"] = term
+        values[f"factor_{n}"] = idf[term] * idf[term] * query_bag[term]
+    preselect = _preselect(len(telling), own_city_id is not None)
+    candidate_ids = [row[0] for row in session.connection().execute(preselect, values)]
+    documents, shown = _documents(session, candidate_ids)
+    candidate_terms = {t for d in documents for t in weighted_terms(d)}
+    frequency.update(_frequencies(session, candidate_terms - set(frequency)))
+    matches = rank(query, documents, limit=limit, frequencies=(frequency, total))
+    return _read(matches, shown)
+
+
+@lru_cache(maxsize=128)
+def _preselect(terms: int, other_cities_only: bool) -> Select[int]:
+    """The candidates' query for a number of terms, built once: its terms and their
+    weights are parameters, so a search builds no SQL and reuses the compiled form."""
     postings = union_all(
         *(
             sa_select(
                 col(ProjectTerm.project_id).label("project_id"),
-                (col(ProjectTerm.weight) * (idf[t] * idf[t] * query_bag[t])).label("part"),
+                (col(ProjectTerm.weight) * bindparam(f"factor_{n}", type_=Float)).label("part"),
             )
-            .where(col(ProjectTerm.term) == t)
+            .where(col(ProjectTerm.term) == bindparam(f"term_{n}"))
             .order_by(col(ProjectTerm.weight).desc())
             .limit(POSTINGS_PER_TERM)
             .subquery()
             .select()
-            for t in telling
+            for n in range(terms)
         )
     ).subquery()
     partial = func.sum(postings.c.part).label("partial")
@@ -138,50 +156,50 @@ def _search(
     preselect = (
         sa_select(ranked.c.project_id)
         .join(Project, col(Project.id) == ranked.c.project_id)
-        .where(ranked.c.project_id != query.key)
+        .where(ranked.c.project_id != bindparam("query_id"))
         .order_by(ranked.c.partial.desc(), ranked.c.project_id)
         .limit(CANDIDATES)
     )
-    if own_city_id is not None:
-        preselect = preselect.where(col(Project.city_id) != own_city_id)
-    candidate_ids = [row[0] for row in session.execute(preselect)]
-    documents, shown = _documents(session, candidate_ids)
-    candidate_terms = {t for d in documents for t in weighted_terms(d)}
-    frequency.update(_frequencies(session, candidate_terms - set(frequency)))
-    matches = rank(query, documents, limit=limit, frequencies=(frequency, total))
-    return _read(matches, shown)
+    if other_cities_only:
+        preselect = preselect.where(col(Project.city_id) != bindparam("own_city_id"))
+    return preselect
+
+
+FREQUENCIES = sa_select(col(TermFrequency.term), col(TermFrequency.projects)).where(
+    col(TermFrequency.term).in_(bindparam("terms", expanding=True))
+)
+DOCUMENTS = (
+    sa_select(
+        col(Project.id),
+        col(City.name),
+        col(Project.title),
+        col(Project.problem_statement),
+        col(Project.intended_result),
+        col(Project.solution_type),
+        col(Project.stage),
+    )
+    .join(City, col(City.id) == col(Project.city_id))
+    .where(col(Project.id).in_(bindparam("ids", expanding=True)))
+)
+TOTAL = sa_select(func.sum(StageEntry.projects))
 
 
 def _frequencies(session: Session, terms: set[str]) -> dict[str, int]:
     """In how many projects each term appears, as the index counts them."""
     if not terms:
         return {}
-    rows = session.execute(
-        sa_select(col(TermFrequency.term), col(TermFrequency.projects)).where(
-            col(TermFrequency.term).in_(sorted(terms))
-        )
-    )
+    rows = session.connection().execute(FREQUENCIES, {"terms": sorted(terms)})
     return {term: count for term, count in rows}
 
 
 def _documents(session: Session, ids: list[int]) -> tuple[list[Document], Shown]:
     if not ids:
         return [], {}
-    rows = session.execute(
-        sa_select(
-            col(Project.id),
-            col(City.name),
-            col(Project.title),
-            col(Project.problem_statement),
-            col(Project.intended_result),
-            col(Project.solution_type),
-            col(Project.stage),
-        )
-        .join(City, col(City.id) == col(Project.city_id))
-        .where(col(Project.id).in_(ids))
-    )
-    documents, shown = [], {}
+    rows = session.connection().execute(DOCUMENTS, {"ids": ids})
+    documents: list[Document] = []
+    shown: Shown = {}
     for project_id, city, title, problem, result, solution, stage in rows:
+        assert project_id is not None  # a primary key
         fields = {
             "title": title,
             "problem_statement": problem,
