@@ -7,11 +7,10 @@ step, so concurrent writers queue for a moment, not for their whole transaction.
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import event, insert, update
+from sqlalchemy import bindparam, event, insert, update
 from sqlalchemy.orm import Session as OrmSession
-from sqlmodel import col
 
 from app.audit.chain import actor_binding, audit_key, content_of, entry_hash, jsonable
 from app.audit.models import AuditEntry, AuditHead
@@ -66,6 +65,36 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     return changed
 
 
+class _Sealed(NamedTuple):
+    """An entry as it is inserted: chained and hashed, its columns by name."""
+
+    seq: int
+    occurred_at: datetime
+    actor_pseudonym: str
+    actor_role: str
+    action: str
+    object_type: str
+    object_id: str
+    changes: dict[str, Any]
+    request_id: str | None
+    actor_binding: str | None
+    prev_hash: str
+    hash: str
+    actor_person_id: int | None
+
+
+# Built once: every audited write runs them as it commits.
+_head = AuditHead.__table__  # type: ignore[attr-defined]
+_TAKE = (
+    update(_head)
+    .where(_head.c.id == 1)
+    .values(last_seq=_head.c.last_seq + bindparam("taken"))
+    .returning(_head.c.last_seq, _head.c.last_hash)
+)
+_INSERT = insert(AuditEntry.__table__)  # type: ignore[attr-defined]
+_SEAL = update(_head).where(_head.c.id == 1).values(last_hash=bindparam("sealed"))
+
+
 @event.listens_for(OrmSession, "before_commit")
 def _seal(session: OrmSession) -> None:
     pending: list[_Pending] = session.info.pop(_PENDING, [])
@@ -74,18 +103,13 @@ def _seal(session: OrmSession) -> None:
     session.flush()
     connection = session.connection()
     # Taking the head row first makes this transaction the next writer of the chain.
-    head = connection.execute(
-        update(AuditHead)
-        .where(col(AuditHead.id) == 1)
-        .values(last_seq=col(AuditHead.last_seq) + len(pending))
-        .returning(col(AuditHead.last_seq), col(AuditHead.last_hash))
-    ).one()
+    head = connection.execute(_TAKE, {"taken": len(pending)}).one()
     seq, prev_hash = head.last_seq - len(pending), head.last_hash
     key = audit_key()
     rows = []
     for item in pending:
         seq += 1
-        entry = AuditEntry(
+        unsealed = _Sealed(
             seq=seq,
             occurred_at=item.occurred_at,
             actor_pseudonym=item.actor.pseudonym,
@@ -100,11 +124,10 @@ def _seal(session: OrmSession) -> None:
             hash="",
             actor_person_id=item.actor.person_id,
         )
-        entry.hash = entry_hash(prev_hash, content_of(entry), key=key)
-        prev_hash = entry.hash
-        rows.append(entry.model_dump())
-    connection.execute(insert(AuditEntry), rows)
-    connection.execute(update(AuditHead).where(col(AuditHead.id) == 1).values(last_hash=prev_hash))
+        prev_hash = entry_hash(prev_hash, content_of(unsealed), key=key)
+        rows.append(unsealed._replace(hash=prev_hash)._asdict())
+    connection.execute(_INSERT, rows)
+    connection.execute(_SEAL, {"sealed": prev_hash})
 
 
 @event.listens_for(OrmSession, "after_soft_rollback")
