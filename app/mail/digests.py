@@ -10,7 +10,7 @@ import uuid
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import update
+from sqlalchemy import ColumnElement, and_, case, false, func, not_, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -59,29 +59,37 @@ def queue_digests(
 
 def _digest_for(session: Session, person_id: int, now: datetime, settings: Settings) -> int | None:
     person = session.get(Person, person_id)
-    rows = session.exec(
-        select(MailItem, Reminder)
-        .join(Reminder, col(Reminder.id) == col(MailItem.reminder_id))
-        .where(col(MailItem.person_id) == person_id)
-        .where(col(MailItem.message_id).is_(None), col(MailItem.skipped_at).is_(None))
-        .order_by(col(MailItem.id))
-    ).all()
-    if person is None or not rows:
+    if person is None:
         return None
-    opted_out = set(person.opted_out)
-    skipped = [item.id for item, reminder in rows if _switched_off(reminder, opted_out)]
-    mailed = [item.id for item, reminder in rows if not _switched_off(reminder, opted_out)]
-    if person.email is None or person.erased_at is not None:
-        skipped, mailed = skipped + mailed, []
-    if skipped:
-        _set_aside(session, [i for i in skipped if i is not None], now)
-    if not mailed:
+    # Counted by the database, not read row by row: a board member with a queue of open
+    # reviews has tens of thousands of notices waiting. Everything is decided on the
+    # notices waiting now, up to the last of them; one added meanwhile waits its turn.
+    unreachable = person.email is None or person.erased_at is not None
+    switched_off = true() if unreachable else _switched_off_clause(set(person.opted_out))
+    waiting = session.exec(
+        select(
+            func.count(),
+            func.max(MailItem.id),
+            func.min(case((switched_off, None), else_=col(MailItem.id))),
+            func.count(case((switched_off, None), else_=col(MailItem.id))),
+        )
+        .select_from(MailItem)
+        .join(Reminder, col(Reminder.id) == col(MailItem.reminder_id))
+        .where(*_waiting_for(person_id))
+    ).one()
+    count, last, first_mailed, mailed = waiting
+    if not count or last is None:
+        return None
+    if mailed < count:
+        _set_aside(session, person_id, last, switched_off, now)
+    if not mailed or first_mailed is None:
         session.commit()
         return None
-    key = period_key(person, mailed[0] or 0, now, settings)
+    key = period_key(person, first_mailed, now, settings)
     if key is None or _exists(session, key):
         session.commit()
         return None
+    assert person.email is not None  # not unreachable: some notice is mailed
     message = MailMessage(
         person_id=person_id,
         to_address=person.email,
@@ -98,21 +106,42 @@ def _digest_for(session: Session, person_id: int, now: datetime, settings: Setti
         # Another run made this period's digest a moment ago; these notices wait.
         session.rollback()
         return None
+    # What is waiting up to `last` and not set aside is what was counted as mailed.
     session.exec(
         update(MailItem)
-        .where(col(MailItem.id).in_(mailed), col(MailItem.message_id).is_(None))
+        .where(*_waiting_for(person_id), col(MailItem.id) <= last)
         .values(message_id=message.id)
     )
     session.commit()
     return message.id
 
 
-def _switched_off(reminder: Reminder, opted_out: set[str]) -> bool:
-    return not reminder.mandatory and reminder.event in opted_out
+def _waiting_for(person_id: int) -> tuple[ColumnElement[bool], ...]:
+    return (
+        col(MailItem.person_id) == person_id,
+        col(MailItem.message_id).is_(None),
+        col(MailItem.skipped_at).is_(None),
+    )
 
 
-def _set_aside(session: Session, item_ids: list[int], now: datetime) -> None:
-    session.exec(update(MailItem).where(col(MailItem.id).in_(item_ids)).values(skipped_at=now))
+def _switched_off_clause(opted_out: set[str]) -> ColumnElement[bool]:
+    """A notice the person switched off: of an optional reminder of a kind opted out."""
+    if not opted_out:
+        return false()
+    return and_(not_(col(Reminder.mandatory)), col(Reminder.event).in_(sorted(opted_out)))
+
+
+def _set_aside(
+    session: Session, person_id: int, last: int, switched_off: ColumnElement[bool], now: datetime
+) -> None:
+    """Set aside the waiting notices up to `last` that are switched off (all of them when
+    `switched_off` is true: the person cannot be mailed)."""
+    of_reminders = col(MailItem.reminder_id).in_(select(Reminder.id).where(switched_off))
+    session.exec(
+        update(MailItem)
+        .where(*_waiting_for(person_id), col(MailItem.id) <= last, of_reminders)
+        .values(skipped_at=now)
+    )
 
 
 def _exists(session: Session, key: str) -> bool:

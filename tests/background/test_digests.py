@@ -104,6 +104,42 @@ class TestDigests:
             f"digest:{weekly.id}:2030-W11",
         ]
 
+    def test_a_kind_switched_off_is_set_aside_and_the_rest_is_mailed(
+        self,
+        session: Session,
+        registry: WorkflowRegistry,
+        mail_server: MailServer,  # noqa: F811
+        client: TestClient,
+    ) -> None:
+        project = make_project(session, registry)
+        long_ago = utcnow() - timedelta(days=200)
+        # Nobody changed it for months, and it is far past its stage's norm.
+        project.updated_at = project.stage_entered_at = project.norm_due_at = long_ago
+        session.add(project)
+        session.commit()
+        lead = person(session, Role.PROJECT_LEAD, language="en", name="Lotte")
+        switched = client.put(
+            "/people/me/notifications",
+            json={"language": "en", "digest_frequency": "daily", "opted_out": ["no_update"]},
+            headers=bearer(token_for(session, lead)),
+        )
+        assert switched.status_code == 200, switched.text
+        settings = smtp_settings(mail_server)
+
+        service.sweep(session, registry=registry)
+        made = digests.queue_digests(session, settings=settings)
+        for message_id in made:
+            delivery.send_queued(session, message_id=message_id, settings=settings)
+
+        (mail,) = mail_server.accepted
+        assert mail["To"] == lead.email
+        assert "has not been updated for a long time" not in _text(mail)
+        items = session.exec(select(MailItem).where(MailItem.person_id == lead.id)).all()
+        mailed = [i for i in items if i.message_id is not None]
+        set_aside = [i for i in items if i.skipped_at is not None]
+        assert (len(mailed), len(set_aside), len(items)) == (1, 1, 2)
+        assert mailed[0].message_id == made[0]
+
 
 def _text(mail: object) -> str:
     body = mail.get_body(preferencelist=("plain",))  # type: ignore[attr-defined]
