@@ -10,7 +10,7 @@ a crash exactly then sends the mail again, with the same Message-ID.
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, update
+from sqlalchemy import func, or_, update
 from sqlmodel import Session, col, select
 
 from app.clock import utcnow
@@ -48,13 +48,10 @@ def send_queued(
         .join(MailItem, col(MailItem.reminder_id) == col(Reminder.id))
         .where(col(MailItem.message_id) == message_id)
     )
-    reminder_ids = list(
-        session.exec(
-            select(Reminder.id)
-            .join(MailItem, col(MailItem.reminder_id) == col(Reminder.id))
-            .where(col(MailItem.message_id) == message_id)
-        ).all()
-    )
+    # Counted from the ledger's index alone: a board member's digest can hold thousands.
+    total = session.exec(
+        select(func.count()).select_from(MailItem).where(col(MailItem.message_id) == message_id)
+    ).one()
     # The oldest are listed, the rest counted (a digest is read, not searched).
     shown = session.exec(
         in_mail.order_by(col(Reminder.due_since), col(Reminder.id)).limit(MOST_LINES)
@@ -64,7 +61,7 @@ def send_queued(
         name=person.name or "",
         pseudonym=person.pseudonym,
         lines=lines_of(session, shown, message.language, settings),
-        total=len(reminder_ids),
+        total=total,
         settings=settings,
     )
     try:
@@ -82,7 +79,8 @@ def send_queued(
     session.commit()
     logger.info(
         "mail sent",
-        extra={"mail_id": message_id, "reminder_ids": reminder_ids},
+        # Which reminders it held is in the ledger (mail_item.message_id).
+        extra={"mail_id": message_id, "reminders": total},
     )
     return True
 
