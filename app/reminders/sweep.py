@@ -16,6 +16,8 @@ from sqlalchemy import Table, bindparam, select, update
 from sqlmodel import Session, SQLModel, col
 
 from app.clock import as_utc
+from app.gates.models import GateCondition
+from app.mail.models import MailItem
 from app.outbox.writer import emit
 from app.reminders.audiences import People, partner_cities, voters
 from app.reminders.models import Reminder
@@ -149,9 +151,9 @@ def _reconcile(
         for key, subject in wanted.items()
         if key not in open_now
     ]
-    insert_new(session, _table("reminder"), new)
+    insert_new(session, _table(Reminder), new)
     gone = [reminder_id for key, reminder_id in open_now.items() if key not in wanted]
-    table = _table("reminder")
+    table = _table(Reminder)
     for chunk in _chunks(gone):
         session.connection().execute(
             update(table).where(table.c.id.in_(chunk)).values(resolved_at=now)
@@ -213,7 +215,7 @@ def _mark_escalated(
         for row in session.connection().execute(query).all()
         if (row[1], row[2], as_utc(row[3])) in subjects
     ]
-    table = _table("reminder")
+    table = _table(Reminder)
     for chunk in _chunks(ids):
         session.connection().execute(
             update(table).where(table.c.id.in_(chunk)).values(escalated_at=now)
@@ -255,9 +257,9 @@ def _notify(
                 "b_now": now,
             }
         )
-    insert_new(session, _table("mail_item"), items)
+    insert_new(session, _table(MailItem), items)
     if moved:
-        table = _table("reminder")
+        table = _table(Reminder)
         # Guarded on the count read: a sweep racing this one moves each reminder once.
         session.connection().execute(
             update(table)
@@ -283,7 +285,7 @@ def _next_notice(due_since: datetime, every: timedelta | None, now: datetime) ->
 
 def _announce_overdue(session: Session, subjects: list[Subject], now: datetime) -> None:
     """Write `gate.condition.due` the first time a condition is found past its date."""
-    table = _table("gate_condition")
+    table = _table(GateCondition)
     for chunk in _chunks([s.subject_id for s in subjects]):
         announced = session.connection().execute(
             update(table)
@@ -306,8 +308,9 @@ def _announce_overdue(session: Session, subjects: list[Subject], now: datetime) 
             )
 
 
-def _table(name: str) -> Table:
-    return SQLModel.metadata.tables[name]
+def _table(model: type[SQLModel]) -> Table:
+    table: Table = model.__table__  # type: ignore[attr-defined]
+    return table
 
 
 def _chunks(ids: list[int], size: int = 5_000) -> Iterable[list[int]]:
