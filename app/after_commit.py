@@ -8,12 +8,12 @@ is logged and forgotten, and the request that committed still succeeds.
 
 import logging
 from collections.abc import Iterable
-from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session as OrmSession
 
 from app import broker
+from app.session_queue import cleared_when_transaction_ends
 
 _PENDING = "citygate.after_commit"
 
@@ -37,6 +37,4 @@ def _send(session: OrmSession) -> None:
                 break
 
 
-@event.listens_for(OrmSession, "after_soft_rollback")
-def _forget(session: OrmSession, _previous_transaction: Any) -> None:
-    session.info.pop(_PENDING, None)
+cleared_when_transaction_ends(_PENDING)

@@ -17,6 +17,7 @@ from app.audit.models import AuditEntry, AuditHead
 from app.auth.principal import Actor
 from app.clock import utcnow
 from app.request_context import current_request_id
+from app.session_queue import cleared_when_transaction_ends
 
 _PENDING = "citygate.audit.pending"
 
@@ -130,6 +131,4 @@ def _seal(session: OrmSession) -> None:
     connection.execute(_SEAL, {"sealed": prev_hash})
 
 
-@event.listens_for(OrmSession, "after_soft_rollback")
-def _drop_pending(session: OrmSession, _previous_transaction: Any) -> None:
-    session.info.pop(_PENDING, None)
+cleared_when_transaction_ends(_PENDING)

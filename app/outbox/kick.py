@@ -14,12 +14,12 @@ kicks, not one each.
 
 import logging
 import threading
-from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session as OrmSession
 
 from app import broker
+from app.session_queue import cleared_when_transaction_ends
 
 RELAY_TASK = "outbox.relay"
 _PENDING = "citygate.outbox.kick"
@@ -75,6 +75,4 @@ def _kick(session: OrmSession) -> None:
         _sender.request()
 
 
-@event.listens_for(OrmSession, "after_soft_rollback")
-def _forget(session: OrmSession, _previous_transaction: Any) -> None:
-    session.info.pop(_PENDING, None)
+cleared_when_transaction_ends(_PENDING)

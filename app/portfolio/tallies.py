@@ -25,6 +25,7 @@ from app.clock import as_utc
 from app.gates.models import GateReview
 from app.portfolio.models import DecisionTally, MatrixCell, StageEntry, StayTally
 from app.projects.models import Project, ProjectTheme, StageHistory
+from app.session_queue import cleared_when_transaction_ends
 
 DAY_SECONDS = 86_400
 _PENDING = "citygate.counts.pending"
@@ -133,9 +134,7 @@ def _write_counts(session: OrmSession) -> None:
         )
 
 
-@event.listens_for(OrmSession, "after_soft_rollback")
-def _drop_counts(session: OrmSession, _previous_transaction: Any) -> None:
-    session.info.pop(_PENDING, None)
+cleared_when_transaction_ends(_PENDING)
 
 
 @cache

@@ -26,12 +26,13 @@ from app.outbox.models import EventReceipt, OutboxEvent
 from app.outbox.relay import relay
 from app.outbox.writer import emit
 from tests.background.harness import Background, background, on_redis, wait_for  # noqa: F401
+from tests.events import committed_ids
 
 EVENTS = 12
 
 
 def emit_committed(session: Session, count: int) -> list[int]:
-    events = [
+    for n in range(count):
         emit(
             session,
             event_type="gate.condition.closed",
@@ -45,10 +46,8 @@ def emit_committed(session: Session, count: int) -> list[int]:
                 "met_on": "2030-01-02",
             },
         )
-        for n in range(count)
-    ]
     session.commit()
-    return [event.id or 0 for event in events]
+    return committed_ids(session, count)
 
 
 def publisher(broker_url: str, queue: str) -> Callable[[list[OutboxEvent]], None]:

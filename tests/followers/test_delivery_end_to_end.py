@@ -13,10 +13,10 @@ from sqlmodel import Session
 from app.api import API_PREFIX
 from app.config import get_settings
 from app.main import create_app
-from app.outbox.writer import emit
 from app.people.models import Role
 from tests.background.factories import person
 from tests.background.harness import Background, background, wait_for  # noqa: F401
+from tests.events import committed_event
 from tests.followers.receiver import Receiver
 from tests.mail_server import MailServer, mail_server  # noqa: F401
 from tests.people_factories import bearer, token_for
@@ -52,7 +52,7 @@ def subscribe(client: TestClient, headers: dict[str, str], receiver: Receiver) -
 
 
 def emit_one(session: Session) -> int:
-    event = emit(
+    event = committed_event(
         session,
         event_type="gate.condition.closed",
         aggregate_type="gate_condition",

@@ -10,10 +10,10 @@ from collections import Counter
 
 from sqlmodel import Session
 
-from app.outbox.writer import emit
 from app.subscriptions.models import Subscription
 from app.webhooks import signing
 from tests.background.harness import Background, background, wait_for  # noqa: F401
+from tests.events import committed_event
 from tests.followers.receiver import Receiver
 
 SUBSCRIBERS = 200
@@ -50,7 +50,7 @@ def test_a_worker_killed_mid_fan_out_leaves_nobody_without_the_event(
         subscribers(session, receiver, secret)
     worker = background.start("worker", **SETTINGS)
     with background.session() as session:
-        event = emit(
+        event = committed_event(
             session,
             event_type="gate.condition.closed",
             aggregate_type="gate_condition",

@@ -9,11 +9,11 @@ from sqlmodel import Session, select
 
 from app.clock import utcnow
 from app.config import get_settings
-from app.outbox.writer import emit
 from app.people.models import Role
 from app.subscriptions.models import Subscription
 from app.webhooks import delivery
 from app.webhooks.models import WebhookDelivery
+from tests.events import committed_event
 from tests.factories import city_id, make_project
 from tests.followers.receiver import Receiver
 from tests.mail_server import MailServer, mail_server  # noqa: F401
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.usefixtures("allow_loopback")
 
 
 def closed(session: Session, condition_id: int, project_id: int = 1) -> int:
-    event = emit(
+    event = committed_event(
         session,
         event_type="gate.condition.closed",
         aggregate_type="gate_condition",

@@ -7,12 +7,12 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from app.config import get_settings
-from app.outbox.writer import emit
 from app.subscriptions.models import Subscription
 from app.webhooks import delivery, signing
 from app.webhooks.fanout import add_deliveries
 from app.webhooks.models import WebhookAttempt, WebhookDelivery
 from app.webhooks.ssrf import UrlRefused, vet
+from tests.events import committed_event
 from tests.followers.receiver import Receiver
 from tests.people_factories import Callers
 
@@ -79,7 +79,7 @@ def make_delivery(session: Session, url: str) -> int:
         secret=SECRET,
     )
     session.add(subscription)
-    event = emit(
+    event = committed_event(
         session,
         event_type="gate.condition.closed",
         aggregate_type="gate_condition",

@@ -11,12 +11,12 @@ from sqlmodel import Session
 from app.clock import utcnow
 from app.config import get_settings
 from app.outbox.models import OutboxEvent
-from app.outbox.writer import emit
 from app.subscriptions.matching import Subject, matches
 from app.subscriptions.models import Subscription
 from app.webhooks import delivery, signing
 from app.webhooks.fanout import add_deliveries, fan_out
 from app.webhooks.models import WebhookDelivery
+from tests.events import committed_event
 from tests.factories import make_project
 from tests.followers.receiver import Received, Receiver
 from tests.people_factories import Callers
@@ -34,7 +34,7 @@ def subscribe(client: TestClient, headers: dict[str, str], url: str, **fields: o
 
 
 def stage_event(session: Session, project_id: int, city_id: int) -> OutboxEvent:
-    event = emit(
+    event = committed_event(
         session,
         event_type="project.stage.changed",
         aggregate_type="project",

@@ -7,8 +7,8 @@ from sqlmodel import Session
 from app.kpis.models import Kpi, KpiMeasurement
 from app.offers.models import Offer
 from app.offers.service import publish_on_scale_up
-from app.outbox.writer import emit
 from app.projects.models import Project
+from tests.events import committed_event
 
 
 def offer_of(session: Session, origin: Project) -> Offer:
@@ -27,7 +27,7 @@ def offer_of(session: Session, origin: Project) -> Offer:
             kpi_id=kpi.id or 0, value=4200, measured_on=date(2026, 5, 1), source="x", stage="pilot"
         )
     )
-    event = emit(
+    event = committed_event(
         session,
         event_type="project.stage.changed",
         aggregate_type="project",

@@ -8,12 +8,12 @@ from sqlmodel import Session, select
 
 from app.config import get_settings
 from app.offers.models import Adoption, Offer
-from app.outbox.writer import emit
 from app.people.models import Role
 from app.projects.models import Project
 from app.subscriptions.models import Subscription
 from app.themes import service as themes
 from app.webhooks.models import DeliveryStatus, WebhookAttempt, WebhookDelivery
+from tests.events import committed_event
 from tests.factories import city_id, make_project
 from tests.followers.receiver import (
     Receiver,
@@ -155,7 +155,7 @@ def test_a_coordinator_subscribes_pauses_redelivers_and_deletes(
     assert subscription.secret is None  # no webhook: no secret to show
 
     # A dead delivery, as the retries leave one, is sent again from the page.
-    event = emit(
+    event = committed_event(
         session,
         event_type="offer.published",
         aggregate_type="offer",
