@@ -7,7 +7,7 @@ step, so concurrent writers queue for a moment, not for their whole transaction.
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlalchemy import bindparam, event, insert, update
 from sqlalchemy.orm import Session as OrmSession
@@ -66,24 +66,6 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     return changed
 
 
-class _Sealed(NamedTuple):
-    """An entry as it is inserted: chained and hashed, its columns by name."""
-
-    seq: int
-    occurred_at: datetime
-    actor_pseudonym: str
-    actor_role: str
-    action: str
-    object_type: str
-    object_id: str
-    changes: dict[str, Any]
-    request_id: str | None
-    actor_binding: str | None
-    prev_hash: str
-    hash: str
-    actor_person_id: int | None
-
-
 # Built once: every audited write runs them as it commits.
 _head = AuditHead.__table__  # type: ignore[attr-defined]
 _TAKE = (
@@ -110,7 +92,7 @@ def _seal(session: OrmSession) -> None:
     rows = []
     for item in pending:
         seq += 1
-        unsealed = _Sealed(
+        entry = AuditEntry(
             seq=seq,
             occurred_at=item.occurred_at,
             actor_pseudonym=item.actor.pseudonym,
@@ -125,8 +107,9 @@ def _seal(session: OrmSession) -> None:
             hash="",
             actor_person_id=item.actor.person_id,
         )
-        prev_hash = entry_hash(prev_hash, content_of(unsealed), key=key)
-        rows.append(unsealed._replace(hash=prev_hash)._asdict())
+        entry.hash = entry_hash(prev_hash, content_of(entry), key=key)
+        prev_hash = entry.hash
+        rows.append(entry.model_dump())
     connection.execute(_INSERT, rows)
     connection.execute(_SEAL, {"sealed": prev_hash})
 

@@ -37,7 +37,6 @@ def emit(
             "aggregate_id": str(aggregate_id),
             "payload": jsonable(payload),
             "occurred_at": utcnow(),
-            "published_at": None,
         }
     )
     kick.after_commit(session)

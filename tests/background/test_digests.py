@@ -10,13 +10,23 @@ from app.clock import utcnow
 from app.config import Settings
 from app.mail import delivery, digests
 from app.mail.models import MailItem, MailMessage
-from app.people.models import Role
+from app.people.models import Person, Role
 from app.reminders import service
 from tests.background.factories import open_review, person
 from tests.factories import make_project
 from tests.mail_server import MailServer, mail_server  # noqa: F401  (the fixture)
 from tests.people_factories import bearer, token_for
 from workflows.engine import WorkflowRegistry
+
+
+def switch_off_no_update(client: TestClient, session: Session, who: Person) -> None:
+    """`who` switches off the reminder that a project has not been updated."""
+    switched = client.put(
+        "/people/me/notifications",
+        json={"language": "en", "digest_frequency": "daily", "opted_out": ["no_update"]},
+        headers=bearer(token_for(session, who)),
+    )
+    assert switched.status_code == 200, switched.text
 
 
 def smtp_settings(server: MailServer) -> Settings:
@@ -41,12 +51,7 @@ class TestDigests:
         english = person(session, Role.BOARD_MEMBER, city=None, language="en", name="Emma")
         lead = person(session, Role.PROJECT_LEAD, language="en", name="Lotte")
         quiet = person(session, Role.PROJECT_LEAD, language="en", name="Quinn")
-        switched = client.put(
-            "/people/me/notifications",
-            json={"language": "en", "digest_frequency": "daily", "opted_out": ["no_update"]},
-            headers=bearer(token_for(session, quiet)),
-        )
-        assert switched.status_code == 200, switched.text
+        switch_off_no_update(client, session, quiet)
         settings = smtp_settings(mail_server)
 
         service.sweep(session, registry=registry)
@@ -118,12 +123,7 @@ class TestDigests:
         session.add(project)
         session.commit()
         lead = person(session, Role.PROJECT_LEAD, language="en", name="Lotte")
-        switched = client.put(
-            "/people/me/notifications",
-            json={"language": "en", "digest_frequency": "daily", "opted_out": ["no_update"]},
-            headers=bearer(token_for(session, lead)),
-        )
-        assert switched.status_code == 200, switched.text
+        switch_off_no_update(client, session, lead)
         settings = smtp_settings(mail_server)
 
         service.sweep(session, registry=registry)
