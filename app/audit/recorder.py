@@ -5,13 +5,15 @@ just before the transaction commits. The chain head is locked only for that last
 step, so concurrent writers queue for a moment, not for their whole transaction.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, event, insert, update
+from sqlalchemy import Connection, bindparam, update
 from sqlalchemy.orm import Session as OrmSession
 
+from app import commit_writes
 from app.audit.chain import actor_binding, audit_key, content_of, entry_hash, jsonable
 from app.audit.models import AuditEntry, AuditHead
 from app.auth.principal import Actor
@@ -74,19 +76,20 @@ _TAKE = (
     .values(last_seq=_head.c.last_seq + bindparam("taken"))
     .returning(_head.c.last_seq, _head.c.last_hash)
 )
-_INSERT = insert(AuditEntry.__table__)  # type: ignore[attr-defined]
-_SEAL = update(_head).where(_head.c.id == 1).values(last_hash=bindparam("sealed"))
+_entries = AuditEntry.__table__  # type: ignore[attr-defined]
 
 
-@event.listens_for(OrmSession, "before_commit")
-def _seal(session: OrmSession) -> None:
+@commit_writes.producer(order=2)
+def _seal(
+    session: OrmSession, connection: Callable[[], Connection], writes: commit_writes.CommitWrites
+) -> None:
     pending: list[_Pending] = session.info.pop(_PENDING, [])
     if not pending:
         return
-    session.flush()
-    connection = session.connection()
-    # Taking the head row first makes this transaction the next writer of the chain.
-    head = connection.execute(_TAKE, {"taken": len(pending)}).one()
+    # Taking the head row first makes this transaction the next writer of the chain, and
+    # the only one until it commits.
+    head = connection().execute(_TAKE, {"taken": len(pending)}).one()
+    writes.serialised = True
     seq, prev_hash = head.last_seq - len(pending), head.last_hash
     key = audit_key()
     rows = []
@@ -110,8 +113,8 @@ def _seal(session: OrmSession) -> None:
         entry.hash = entry_hash(prev_hash, content_of(entry), key=key)
         prev_hash = entry.hash
         rows.append(entry.model_dump())
-    connection.execute(_INSERT, rows)
-    connection.execute(_SEAL, {"sealed": prev_hash})
+    writes.add(commit_writes.Rows(_entries, rows))
+    writes.add(commit_writes.Change(_head, key={"id": 1}, values={"last_hash": prev_hash}))
 
 
 cleared_when_transaction_ends(_PENDING)

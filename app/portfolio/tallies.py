@@ -8,19 +8,19 @@ the counts never disagree with the projects and their history.
 """
 
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from itertools import groupby
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Connection
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, SQLModel, col, delete, select
 
+from app import commit_writes
 from app.clock import as_utc
 from app.gates.models import GateReview
 from app.portfolio.models import DecisionTally, MatrixCell, StageEntry, StayTally
@@ -58,10 +58,8 @@ class Footprint:
     themes: frozenset[str]
 
 
-def footprint_of(session: Session, project: Project) -> Footprint:
-    themes = session.exec(
-        select(ProjectTheme.theme_code).where(ProjectTheme.project_id == project.id)
-    )
+def footprint(project: Project, themes: Iterable[str]) -> Footprint:
+    """What of `project` is counted, with these themes."""
     return Footprint(
         city_id=project.city_id,
         stage=project.stage,
@@ -111,11 +109,13 @@ def _add(session: Session, table: type[SQLModel], rows: list[dict[str, Any]]) ->
         pending[(table, key)] = pending.get((table, key), 0) + row[counter]
 
 
-# Counts are written as the transaction commits, like the audit entries and before them
-# (listeners inserted first run first): their rows are locked for that last moment only,
-# always in the same order, so concurrent writers neither wait long nor deadlock.
-@event.listens_for(OrmSession, "before_commit", insert=True)
-def _write_counts(session: OrmSession) -> None:
+# Counts are written as the transaction commits, with the audit entries and events
+# (app.commit_writes): their rows are locked for that last moment only, and always in
+# the same order, so concurrent writers neither wait long nor deadlock.
+@commit_writes.producer(order=1)
+def _hand_over(
+    session: OrmSession, connection: Callable[[], Connection], writes: commit_writes.CommitWrites
+) -> None:
     pending: dict[tuple[type[SQLModel], tuple[Any, ...]], int] = session.info.pop(_PENDING, {})
     ordered = sorted(
         ((table, key, delta) for (table, key), delta in pending.items() if delta),
@@ -123,14 +123,15 @@ def _write_counts(session: OrmSession) -> None:
     )
     if not ordered:
         return
-    session.flush()
-    connection = session.connection()
-    dialect = connection.dialect.name
-    # One executemany a table, its rows still in key order: a round trip per table.
+    # One write a table, its rows still in key order.
     for table, rows in groupby(ordered, key=lambda item: item[0]):
         counter = _counter_of(table)
-        connection.execute(
-            _upsert(dialect, table), [{**dict(key), counter: delta} for _, key, delta in rows]
+        writes.add(
+            commit_writes.Rows(
+                table.__table__,
+                [{**dict(key), counter: delta} for _, key, delta in rows],
+                add_to=counter,
+            )
         )
 
 
@@ -141,19 +142,6 @@ cleared_when_transaction_ends(_PENDING)
 def _counter_of(table: type[SQLModel]) -> str:
     (counter,) = (str(c.name) for c in sa_inspect(table).columns if not c.primary_key)
     return counter
-
-
-@cache
-def _upsert(dialect: str, table: type[SQLModel]) -> Any:
-    # Built once per table: every move and decision runs these.
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    columns = sa_inspect(table).columns
-    keys = [c.name for c in columns if c.primary_key]
-    counter = _counter_of(table)
-    statement = insert(table)
-    return statement.on_conflict_do_update(
-        index_elements=keys, set_={counter: columns[counter] + statement.excluded[counter]}
-    )
 
 
 def recount(session: Session) -> None:

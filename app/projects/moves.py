@@ -6,23 +6,46 @@ writes); `move` and `advance` are the stand-alone use cases that commit.
 
 from dataclasses import replace
 
-from sqlalchemy import insert
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
 
 from app.audit.recorder import diff
 from app.auth.principal import Actor
 from app.clock import utcnow
+from app.commit_writes import insert_at_commit
 from app.concurrency import Precondition, check_version
 from app.outbox.writer import emit
-from app.portfolio.tallies import count_stay, footprint_of, shift
+from app.portfolio.tallies import count_stay, footprint, shift
 from app.projects import stage_clock
-from app.projects.errors import GateDecisionRequired, IllegalMove
-from app.projects.models import Project, StageHistory
+from app.projects.errors import GateDecisionRequired, IllegalMove, ProjectNotFound
+from app.projects.models import Project, ProjectTheme, StageHistory
 from app.projects.service import audit, engine_of, project_id_of
 from workflows.definition import StageKind
 from workflows.engine import Move, MoveRefused, WorkflowEngine, WorkflowRegistry
 
 ADVANCE_TRIGGER = "advance"
+
+_history = StageHistory.__table__  # type: ignore[attr-defined]
+_project = Project.__table__  # type: ignore[attr-defined]
+_themes = ProjectTheme.__table__  # type: ignore[attr-defined]
+# What a move reads and writes of the project; the rest of the row it leaves alone.
+_MOVED = (
+    "stage",
+    "held_from",
+    "stop_reason",
+    "version",
+    "stage_entered_at",
+    "norm_due_at",
+    "clock_paused_at",
+    "paused_seconds",
+)
+_LOCKED = (
+    select(*(_project.c[name] for name in _MOVED), _themes.c.theme_code)
+    .select_from(_project.outerjoin(_themes, _themes.c.project_id == _project.c.id))
+    .where(_project.c.id == bindparam("project_id"))
+    .with_for_update(of=_project)
+)
 
 
 def move(
@@ -88,11 +111,10 @@ def apply_move(
     expected_version: Precondition | None = None,
 ) -> Move:
     """Fire `trigger` on the project with its history, audit entry and event; no commit."""
-    # Lock the row (PostgreSQL) and read its latest stage so two moves never interleave.
-    session.refresh(project, with_for_update=True)
+    themes = _lock(session, project)
     check_version(expected_version, project.version)
     before = _stage_fields(project)
-    counted = footprint_of(session, project)
+    counted = footprint(project, themes)
     try:
         made = engine.fire(project, trigger)
     except MoveRefused as refused:
@@ -107,16 +129,18 @@ def apply_move(
     if engine.workflow.stage(made.to_stage).kind is StageKind.FINAL and made.gate is None:
         project.stop_reason = reason
     session.add(project)
-    # Written as a plain insert: nothing in this transaction reads the row back.
-    session.execute(
-        insert(StageHistory).values(
-            project_id=project_id_of(project),
-            from_stage=made.from_stage,
-            to_stage=made.to_stage,
-            trigger=made.trigger,
-            reason=reason,
-            occurred_at=now,
-        )
+    # Written as the transaction commits: nothing in it reads the row back.
+    insert_at_commit(
+        session,
+        _history,
+        {
+            "project_id": project_id_of(project),
+            "from_stage": made.from_stage,
+            "to_stage": made.to_stage,
+            "trigger": made.trigger,
+            "reason": reason,
+            "occurred_at": now,
+        },
     )
     changes = {**diff(before, _stage_fields(project)), "reason": [None, reason]}
     audit(session, actor, f"project.{trigger}", project_id_of(project), changes)
@@ -135,6 +159,17 @@ def apply_move(
         },
     )
     return made
+
+
+def _lock(session: Session, project: Project) -> list[str]:
+    """Lock the project's row (PostgreSQL) and read again what a move reads and writes,
+    so that two moves never interleave; returns its themes, read in the same statement."""
+    rows = session.execute(_LOCKED, {"project_id": project_id_of(project)}).all()
+    if not rows:
+        raise ProjectNotFound(project_id_of(project))
+    for name, value in zip(_MOVED, rows[0], strict=False):
+        set_committed_value(project, name, value)
+    return [row.theme_code for row in rows if row.theme_code is not None]
 
 
 def _stage_fields(project: Project) -> dict[str, str | None]:

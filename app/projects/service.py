@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from app.audit.recorder import diff, record
 from app.auth.principal import Actor
-from app.clock import as_utc, utcnow
+from app.clock import utcnow
 from app.concurrency import Precondition, check_version
 from app.errors import InvalidField
 from app.portfolio import tallies
@@ -101,7 +101,7 @@ def add_project(
     session.flush()
     assert project.id is not None
     _replace_links(session, project.id, data)
-    tallies.shift(session, None, _footprint(project, data.theme_codes or []))
+    tallies.shift(session, None, tallies.footprint(project, data.theme_codes or []))
     session.add(
         StageHistory(
             project_id=project.id,
@@ -168,19 +168,10 @@ def apply_update(
         audit(session, actor, "project.update", project_id_of(project), changes)
         if "theme_codes" in changes:
             was, now = changes["theme_codes"]
-            tallies.shift(session, _footprint(project, was), _footprint(project, now))
+            tallies.shift(session, tallies.footprint(project, was), tallies.footprint(project, now))
         if changes.keys() & SEARCHED_FIELDS:
             index_project(session, project)
     return changes
-
-
-def _footprint(project: Project, themes: list[str]) -> tallies.Footprint:
-    return tallies.Footprint(
-        city_id=project.city_id,
-        stage=project.stage,
-        entered_on=as_utc(project.stage_entered_at).date(),
-        themes=frozenset(themes),
-    )
 
 
 def snapshot(session: Session, project: Project) -> dict[str, Any]:
