@@ -1,31 +1,47 @@
 """The consumers of relayed events, each idempotent on the event id.
 
-A consumer's receipt is written in the same transaction as what it does, and first:
-a redelivered event finds the receipt and is skipped, and two deliveries of one event
-racing each other meet on the receipt's key, so one of them does the work.
+A consumer's receipt is written with what it does, and first: a redelivered event finds
+the receipt and is skipped, and two deliveries of one event racing each other meet on the
+receipt's key (the second waits for the first and writes nothing), so one of them does
+the work. An event's consumers commit together, once; if one fails, none of them is kept
+and the event is delivered again.
+
+What a delivered batch needs is read once for all its events (the events, the receipts
+they have, the people reminders reach, the active subscriptions), not per event and
+consumer.
 """
 
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from app.offers import service as offers
 from app.outbox import repository
-from app.outbox.models import EventReceipt, OutboxEvent
+from app.outbox.models import OutboxEvent
 from app.reminders import service as reminders
 from app.reminders.audiences import People, reachable_people
+from app.subscriptions.models import Subscription
 from app.webhooks import fanout
 from workflows.engine import WorkflowRegistry
 from workflows.reminders import ReminderEvent
 
 logger = logging.getLogger(__name__)
 
+
+@dataclass(frozen=True)
+class Batch:
+    """What every event of a delivered batch is consumed with, read once for all."""
+
+    registry: WorkflowRegistry
+    people: People
+    subscriptions: list[Subscription]
+
+
 # A consumer does its work in the caller's transaction and says how many mail notices
 # it made (so the caller can make digests for people who want them at once).
-Handler = Callable[[Session, OutboxEvent, WorkflowRegistry, People], int]
+Handler = Callable[[Session, OutboxEvent, Batch], int]
 
 
 # The reminder kinds each event can start or end; the sweeps catch everything else.
@@ -43,32 +59,28 @@ AFFECTS: dict[str, frozenset[ReminderEvent]] = {
 }
 
 
-def _refresh_reminders(
-    session: Session, event: OutboxEvent, registry: WorkflowRegistry, people: People
-) -> int:
+def _refresh_reminders(session: Session, event: OutboxEvent, batch: Batch) -> int:
     """Reminders of the project the event is about, at once rather than at the next sweep:
     a review opened reminds its voters, a vote cast or a condition met ends a reminder."""
     project_id = event.payload.get("project_id")
     kinds = AFFECTS.get(event.event_type)
     if not isinstance(project_id, int) or not kinds:
         return 0
-    return reminders.refresh_project(session, registry=registry, project_id=project_id, kinds=kinds)
+    return reminders.refresh_project(
+        session, registry=batch.registry, project_id=project_id, kinds=kinds, people=batch.people
+    )
 
 
-def _publish_offer(
-    session: Session, event: OutboxEvent, _registry: WorkflowRegistry, _people: People
-) -> int:
+def _publish_offer(session: Session, event: OutboxEvent, _batch: Batch) -> int:
     """A Go into scale-up publishes the project's package as an offer (app/offers)."""
     if event.event_type == "project.stage.changed":
         offers.publish_on_scale_up(session, event)
     return 0
 
 
-def _fan_out_webhooks(
-    session: Session, event: OutboxEvent, _registry: WorkflowRegistry, _people: People
-) -> int:
+def _fan_out_webhooks(session: Session, event: OutboxEvent, batch: Batch) -> int:
     """A delivery per matching webhook subscription, handed to the workers after commit."""
-    fanout.fan_out(session, event)
+    fanout.fan_out(session, event, subscriptions=batch.subscriptions)
     return 0
 
 
@@ -90,37 +102,31 @@ def consume_all(
     session: Session, *, event_ids: list[int], registry: WorkflowRegistry
 ) -> list[Consumed]:
     """Hand each event, in turn, to the consumers that have not handled it yet."""
-    people = reachable_people(session)
+    batch = Batch(registry, reachable_people(session), fanout.active(session))
+    events = repository.events(session, event_ids)
+    done = repository.receipts(session, event_ids)
+    # Read once and kept: the events do not change, and each commit below would
+    # otherwise read every one of them again.
+    session.expunge_all()
     session.commit()
-    return [
-        consume(session, event_id=event_id, registry=registry, people=people)
-        for event_id in event_ids
-    ]
+    return [consume(session, event=event, batch=batch, done=done) for event in events]
 
 
 def consume(
-    session: Session, *, event_id: int, registry: WorkflowRegistry, people: People | None = None
+    session: Session, *, event: OutboxEvent, batch: Batch, done: set[tuple[int, str]]
 ) -> Consumed:
-    """Hand the event to every consumer that has not handled it yet; each consumer's
-    work and its receipt commit together."""
-    people = people if people is not None else reachable_people(session)
-    event = session.get(OutboxEvent, event_id)
-    consumed = Consumed()
-    if event is None:
-        return consumed
-    consumed.event_type = event.event_type
+    """Hand the event to every consumer without a receipt for it in `done`; their work
+    and receipts commit together."""
+    assert event.id is not None
+    consumed = Consumed(event_type=event.event_type)
     for name, handler in CONSUMERS.items():
-        if repository.receipt(session, event_id, name) is not None:
+        if (event.id, name) in done:
             continue
-        try:
-            session.add(EventReceipt(event_id=event_id, consumer=name))
-            session.flush()
-            notices = handler(session, event, registry, people)
-            session.commit()
-        except IntegrityError:
-            session.rollback()
-            logger.info("event already consumed", extra={"event_id": event_id, "consumer": name})
+        if not repository.write_receipt(session, event.id, name):
+            # A delivery racing this one wrote it first, and has committed.
+            logger.info("event already consumed", extra={"event_id": event.id, "consumer": name})
             continue
         consumed.consumers.append(name)
-        consumed.notices += notices
+        consumed.notices += handler(session, event, batch)
+    session.commit()
     return consumed

@@ -4,8 +4,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
+from app.clock import utcnow
 from app.outbox.models import EventReceipt, OutboxEvent
 
 
@@ -45,8 +48,18 @@ def backlog(session: Session) -> Backlog:
     )
 
 
-def receipt(session: Session, event_id: int, consumer: str) -> EventReceipt | None:
-    return session.get(EventReceipt, (event_id, consumer))
+def events(session: Session, event_ids: list[int]) -> list[OutboxEvent]:
+    """The events of `event_ids` that exist, in id order."""
+    found = select(OutboxEvent).where(col(OutboxEvent.id).in_(event_ids))
+    return list(session.exec(found.order_by(col(OutboxEvent.id))))
+
+
+def receipts(session: Session, event_ids: list[int]) -> set[tuple[int, str]]:
+    """(event id, consumer) of every receipt the events of `event_ids` have."""
+    found = select(EventReceipt.event_id, EventReceipt.consumer).where(
+        col(EventReceipt.event_id).in_(event_ids)
+    )
+    return {(event_id, consumer) for event_id, consumer in session.exec(found)}
 
 
 def mark_unpublished(
@@ -66,3 +79,16 @@ def mark_unpublished(
         statement = statement.where(col(OutboxEvent.occurred_at) >= since)
     statement = statement.where(col(OutboxEvent.published_at).is_not(None))
     return int(session.exec(statement).rowcount)
+
+
+def write_receipt(session: Session, event_id: int, consumer: str) -> bool:
+    """Write the consumer's receipt for the event; False when it has one already. A
+    receipt another transaction is writing is waited for: False once it commits."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = (
+        insert(EventReceipt)
+        .values(event_id=event_id, consumer=consumer, consumed_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["event_id", "consumer"])
+        .returning(col(EventReceipt.event_id))
+    )
+    return session.connection().execute(statement).first() is not None

@@ -26,10 +26,14 @@ def active(session: Session) -> list[Subscription]:
     return [s for s in found if s.webhook_url or s.email_person_ids or s.mail_coordinators]
 
 
-def fan_out(session: Session, event: OutboxEvent) -> list[int]:
-    """Write a delivery per matching webhook subscription; returns the new ones' ids."""
+def fan_out(
+    session: Session, event: OutboxEvent, *, subscriptions: list[Subscription] | None = None
+) -> list[int]:
+    """Write a delivery per matching subscription among `subscriptions` (by default,
+    the active ones read now); returns the new deliveries' ids."""
     subject = matching.subject_of(session, event)
-    found = matching.matching(active(session), event.event_type, subject)
+    candidates = subscriptions if subscriptions is not None else active(session)
+    found = matching.matching(candidates, event.event_type, subject)
     return add_deliveries(
         session, event_id=event.id or 0, subscription_ids=[s.id or 0 for s in found]
     )
