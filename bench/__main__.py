@@ -15,11 +15,14 @@ import platform
 import secrets
 import statistics
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import redis
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
@@ -65,6 +68,7 @@ def http_figures(url: str, data: Dataset, scale: Scale) -> dict[str, Any]:
         "BENCH_DATABASE_URL": url,
         "ENVIRONMENT": "production",
         "SECRET_KEY": secrets.token_urlsafe(48),
+        **_broker_env(),
     }
     seconds, last = scale.load_seconds, data.projects
     with load.serving("bench.floor_app:app", env) as floor:
@@ -144,7 +148,43 @@ def lifecycle_figures(engine: Engine, data: Dataset) -> dict[str, Any]:
     }
 
 
+@contextmanager
+def deployed_broker(url: str) -> Iterator[None]:
+    """The broker each database is deployed with: SQLite with the embedded one, PostgreSQL
+    with Redis (docker-compose.yml). Every commit that writes an event kicks the relay
+    through it, so the write figures include it; the run's kicks go to a queue of its
+    own, dropped at the end (no worker reads it outside the background part)."""
+    if make_url(url).get_backend_name() == "sqlite":
+        yield
+        return
+    queue = f"bench-kicks-{secrets.token_hex(4)}"
+    saved = {name: os.environ.get(name) for name in ("CELERY_BROKER_URL", "CELERY_QUEUE")}
+    os.environ.update({"CELERY_BROKER_URL": background.REDIS, "CELERY_QUEUE": queue})
+    background.forget_settings()
+    try:
+        yield
+    finally:
+        redis.Redis.from_url(background.REDIS).delete(
+            queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}"
+        )
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        background.forget_settings()
+
+
+def _broker_env() -> dict[str, str]:
+    return {n: os.environ[n] for n in ("CELERY_BROKER_URL", "CELERY_QUEUE") if n in os.environ}
+
+
 def run(url: str, scale: Scale, parts: str = "all") -> dict[str, Any]:
+    with deployed_broker(url):
+        return _run(url, scale, parts)
+
+
+def _run(url: str, scale: Scale, parts: str) -> dict[str, Any]:
     ensure_empty(url)
     engine = build_engine(url)
     fresh_schema(engine)

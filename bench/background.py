@@ -78,7 +78,7 @@ def relay_figures(engine: Engine, url: str, events: int, *, embedded: bool) -> d
         "OUTBOX_SWEEP_SECONDS": "3600",
     }
     os.environ.update(env)
-    _forget_settings()
+    forget_settings()
     with Session(engine) as session:
         projects = [p for p in session.exec(select(col(Project.id)).limit(events)) if p]
         before = session.exec(select(func.count()).select_from(EventReceipt)).one()
@@ -159,7 +159,8 @@ def _receipts(engine: Engine) -> int:
         return int(session.exec(select(func.count()).select_from(EventReceipt)).one())
 
 
-def _forget_settings() -> None:
+def forget_settings() -> None:
+    """Settings and the broker's client read afresh from the environment."""
     get_settings.cache_clear()
     broker.forget()
 
