@@ -10,29 +10,8 @@ from app.outbox import consumers
 from app.outbox.consumers import CONSUMERS, Batch, consume_all
 from app.outbox.models import EventReceipt, OutboxEvent
 from app.outbox.repository import write_receipt
-from app.outbox.writer import emit
-from tests.events import committed_ids
-from tests.factories import make_project
+from tests.events import emit_committed
 from workflows.engine import WorkflowRegistry
-
-
-def _events(session: Session, registry: WorkflowRegistry, count: int) -> list[int]:
-    project = make_project(session, registry)
-    for n in range(count):
-        emit(
-            session,
-            event_type="gate.vote.cast",
-            aggregate_type="gate_review",
-            aggregate_id=n,
-            payload={
-                "review_id": n,
-                "project_id": project.id,
-                "gate": "idea_to_pilot",
-                "votes_cast": 1,
-            },
-        )
-    session.commit()
-    return committed_ids(session, count)
 
 
 def _receipts(session: Session, event_ids: list[int]) -> Counter[tuple[int, str]]:
@@ -45,7 +24,7 @@ def _receipts(session: Session, event_ids: list[int]) -> Counter[tuple[int, str]
 def test_each_consumer_acts_once_and_one_with_a_receipt_is_skipped(
     session: Session, registry: WorkflowRegistry
 ) -> None:
-    first, second = _events(session, registry, 2)
+    first, second = emit_committed(session, 2)
     assert write_receipt(session, first, "reminders")
     assert not write_receipt(session, first, "reminders")  # one receipt per consumer
     session.commit()
@@ -62,7 +41,7 @@ def test_each_consumer_acts_once_and_one_with_a_receipt_is_skipped(
 def test_an_event_whose_consumer_fails_keeps_none_of_its_work(
     session: Session, registry: WorkflowRegistry, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    first, second = _events(session, registry, 2)
+    first, second = emit_committed(session, 2)
     fan_out = CONSUMERS["webhooks"]
 
     def fails_on_the_second(session: Session, event: OutboxEvent, batch: Batch) -> int:

@@ -26,28 +26,9 @@ from app.outbox.models import EventReceipt, OutboxEvent
 from app.outbox.relay import relay
 from app.outbox.writer import emit
 from tests.background.harness import Background, background, on_redis, wait_for  # noqa: F401
-from tests.events import committed_ids
+from tests.events import emit_committed
 
 EVENTS = 12
-
-
-def emit_committed(session: Session, count: int) -> list[int]:
-    for n in range(count):
-        emit(
-            session,
-            event_type="gate.condition.closed",
-            aggregate_type="gate_condition",
-            aggregate_id=n,
-            payload={
-                "condition_id": n,
-                "review_id": 1,
-                "project_id": 1,
-                "due_on": "2030-01-01",
-                "met_on": "2030-01-02",
-            },
-        )
-    session.commit()
-    return committed_ids(session, count)
 
 
 def publisher(broker_url: str, queue: str) -> Callable[[list[OutboxEvent]], None]:
