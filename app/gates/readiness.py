@@ -6,17 +6,12 @@ from dataclasses import replace
 
 from sqlmodel import Session
 
-from app.deliverables import service as deliverables
-from app.gates import repository as gates
-from app.kpis import repository as kpis
-from app.kpis.models import KpiMeasurement
+from app.gates import evidence_queries as queries
 from app.portfolio.stored_similar import closest_to
-from app.privacy import repository as privacy
 from app.privacy.evidence import dpia_state, item_states, screening_of
 from app.projects import repository as projects
 from app.projects.models import Project
 from app.projects.service import project_id_of
-from app.themes import repository as themes
 from workflows.catalogue import Catalogue
 from workflows.criteria import PARTS, Part, parts_read
 from workflows.definition import Transition, Workflow
@@ -34,19 +29,17 @@ def evidence_for(
     """The project's evidence; of the parts beyond its row, only `parts` are read (one
     query each) and the rest are left empty."""
     project_id = project_id_of(project)
-    answers = privacy.answers_of(session, project_id) if "answers" in parts else []
+    answers = queries.answers(session, project_id) if "answers" in parts else []
     links = projects.links_for(session, [project_id])[project_id] if "links" in parts else None
-    kpi_rows = kpis.of_project(session, project_id) if "kpis" in parts else []
-    measured: Mapping[int, list[KpiMeasurement]] = (
-        kpis.measurements_of(session, [k.id for k in kpi_rows if k.id is not None])
-        if "measurements" in parts
-        else defaultdict(list)
+    kpi_rows = queries.kpis(session, project_id) if "kpis" in parts else []
+    measured = (
+        queries.measurements(session, project_id) if "measurements" in parts else defaultdict(list)
     )
     theme_codes = links.theme_codes if links else []
-    leads = themes.leads_of(session, theme_codes) if "leads" in parts else {}
-    documents = deliverables.of_project(session, project_id) if "documents" in parts else []
-    record = privacy.dpia_of(session, project_id) if "dpia" in parts else None
-    conditions = gates.open_conditions(session, project_id) if "conditions" in parts else []
+    leads = queries.leads(session, theme_codes) if "leads" in parts else {}
+    documents = queries.document_types(session, project_id) if "documents" in parts else frozenset()
+    record = queries.dpia(session, project_id) if "dpia" in parts else None
+    conditions = queries.open_conditions(session, project_id) if "conditions" in parts else []
     return Evidence(
         stage=project.stage,
         stage_label=workflow.stage(project.stage).label,
@@ -64,19 +57,19 @@ def evidence_for(
                 direction=k.direction,
                 measurements=tuple(
                     Measurement(value=m.value, measured_on=m.measured_on, stage=m.stage)
-                    for m in measured[k.id or 0]
+                    for m in measured[k.id]
                 ),
             )
             for k in kpi_rows
         ),
-        document_types=frozenset(d.document_type for d in documents),
+        document_types=documents,
         partner_roles=frozenset(p["role"] for p in project.ecosystem_partners),
         checklists=item_states(answers, catalogues),
         screening=screening_of(answers, catalogues) if "answers" in parts else None,
         dpia=dpia_state(answers, record) if "dpia" in parts else None,
         open_conditions=tuple(
-            OpenCondition(gate=gate, description=c.description, due_on=c.due_on)
-            for c, gate in conditions
+            OpenCondition(gate=gate, description=description, due_on=due_on)
+            for gate, description, due_on in conditions
         ),
         led_by_own_city=frozenset(
             code for code, cities in leads.items() if project.city_id in {c for c, _ in cities}

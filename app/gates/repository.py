@@ -60,19 +60,6 @@ def conditions_of_project(session: Session, project_id: int) -> list[GateConditi
     )
 
 
-def open_conditions(session: Session, project_id: int) -> list[tuple[GateCondition, str]]:
-    """Conditions of the project's Go decisions neither met nor waived, with their gate."""
-    rows = session.exec(
-        select(GateCondition, GateReview.gate)
-        .join(GateReview, col(GateReview.id) == col(GateCondition.review_id))
-        .where(GateCondition.project_id == project_id)
-        .where(col(GateCondition.met_at).is_(None))
-        .where(col(GateCondition.waived_at).is_(None))
-        .order_by(col(GateCondition.due_on), col(GateCondition.id))
-    )
-    return [(condition, gate) for condition, gate in rows]
-
-
 def open_reviews(session: Session, *, limit: int = 200) -> list[tuple[GateReview, Project]]:
     """The board's agenda: open reviews with their projects, waiting longest first."""
     query = (

@@ -1,9 +1,11 @@
 """A project's privacy evidence for the gates: item states, the screening and the DPIA."""
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from typing import Any, Protocol
 
-from app.privacy.models import ChecklistAnswer, DpiaRecord, ReviewState
+from app.privacy.models import ReviewState
 from workflows.catalogue import Catalogue
 from workflows.evidence import DpiaState, ItemState
 from workflows.prescreen import Screening, screen
@@ -11,7 +13,40 @@ from workflows.prescreen import Screening, screen
 RESIDUAL_HIGH = "high"
 
 
-def current(answer: ChecklistAnswer, catalogues: Mapping[str, Catalogue]) -> bool:
+class AnswerFacts(Protocol):
+    """What the gates read of a checklist answer: a stored answer, or a row of just
+    these columns."""
+
+    @property
+    def checklist(self) -> str: ...
+    @property
+    def item_id(self) -> str: ...
+    @property
+    def item_fingerprint(self) -> str: ...
+    @property
+    def answer(self) -> Any: ...
+    @property
+    def review_state(self) -> str: ...
+
+
+class DpiaFacts(Protocol):
+    """What the gates read of a DPIA record."""
+
+    @property
+    def signed_off_at(self) -> datetime | None: ...
+    @property
+    def dpo_advice(self) -> str | None: ...
+    @property
+    def reopened_reasons(self) -> list[str]: ...
+    @property
+    def residual_risk(self) -> str | None: ...
+    @property
+    def prior_consultation_on(self) -> date | None: ...
+    @property
+    def review_due(self) -> date | None: ...
+
+
+def current(answer: AnswerFacts, catalogues: Mapping[str, Catalogue]) -> bool:
     """An answer counts only while its item still asks the same question."""
     catalogue = catalogues.get(answer.checklist)
     item = catalogue.item(answer.item_id) if catalogue else None
@@ -19,7 +54,7 @@ def current(answer: ChecklistAnswer, catalogues: Mapping[str, Catalogue]) -> boo
 
 
 def item_states(
-    answers: list[ChecklistAnswer], catalogues: Mapping[str, Catalogue]
+    answers: Sequence[AnswerFacts], catalogues: Mapping[str, Catalogue]
 ) -> dict[str, dict[str, ItemState]]:
     states: dict[str, dict[str, ItemState]] = defaultdict(dict)
     for answer in answers:
@@ -32,7 +67,7 @@ def item_states(
 
 
 def screened_answers(
-    answers: list[ChecklistAnswer], catalogues: Mapping[str, Catalogue]
+    answers: Sequence[AnswerFacts], catalogues: Mapping[str, Catalogue]
 ) -> dict[str, bool | None]:
     return {
         a.item_id: bool(a.answer)
@@ -41,11 +76,11 @@ def screened_answers(
     }
 
 
-def screening_of(answers: list[ChecklistAnswer], catalogues: Mapping[str, Catalogue]) -> Screening:
+def screening_of(answers: Sequence[AnswerFacts], catalogues: Mapping[str, Catalogue]) -> Screening:
     return screen(screened_answers(answers, catalogues))
 
 
-def dpia_state(answers: list[ChecklistAnswer], record: DpiaRecord | None) -> DpiaState:
+def dpia_state(answers: Sequence[AnswerFacts], record: DpiaFacts | None) -> DpiaState:
     return DpiaState(
         started=any(a.checklist == "dpia" for a in answers),
         signed_off=record is not None and record.signed_off_at is not None,

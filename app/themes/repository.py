@@ -1,6 +1,5 @@
 """Queries on theme leadership; never commits."""
 
-from collections.abc import Iterable
 
 from sqlmodel import Session, col, delete, select
 
@@ -27,23 +26,6 @@ def all_roles(session: Session) -> list[tuple[ThemeCity, City]]:
             .order_by(col(ThemeCity.theme_code), col(City.name))
         ).all()
     )
-
-
-def leads_of(session: Session, theme_codes: Iterable[str]) -> dict[str, list[tuple[int, str]]]:
-    """Lead cities (id, name) of each named theme; themes without a lead map to []."""
-    codes = list(theme_codes)
-    found: dict[str, list[tuple[int, str]]] = {code: [] for code in codes}
-    if not codes:
-        return found
-    rows = session.exec(
-        select(ThemeCity.theme_code, City.id, City.name)
-        .join(City, col(City.id) == col(ThemeCity.city_id))
-        .where(col(ThemeCity.theme_code).in_(codes), ThemeCity.role == ThemeRole.LEAD.value)
-        .order_by(col(City.name))
-    ).all()
-    for code, city_id, name in rows:
-        found[code].append((city_id or 0, name))
-    return found
 
 
 def themes_followed_by(session: Session, city_id: int) -> list[str]:
