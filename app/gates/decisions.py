@@ -13,6 +13,8 @@ the commit would return the same rows at the price of a round trip each.
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
 
 from app.audit.recorder import record
@@ -21,7 +23,7 @@ from app.auth.principal import Actor
 from app.clock import utcnow
 from app.concurrency import Precondition, check_version
 from app.gates import repository
-from app.gates.errors import GoRefused, ReviewDecided
+from app.gates.errors import GoRefused, ReviewDecided, ReviewNotFound
 from app.gates.models import GateCondition, GateReview, GateVote, ReviewStatus
 from app.gates.read_model import review_read
 from app.gates.readiness import failing_must_meet
@@ -34,6 +36,15 @@ from app.projects.moves import ADVANCE_TRIGGER, apply_move
 from app.projects.service import engine_of, project_id_of
 from workflows.engine import WorkflowRegistry
 from workflows.gates import Decision, VotingRule
+
+_reviews = GateReview.__table__  # type: ignore[attr-defined]
+# What a vote or a decision writes of the review; the rest is fixed at submission.
+_DECIDED = ("status", "decision", "decided_at", "decided_by", "decision_reason", "version")
+_LOCKED = (
+    select(*(_reviews.c[name] for name in _DECIDED))
+    .where(_reviews.c.id == bindparam("review_id"))
+    .with_for_update()
+)
 
 # The workflow trigger each decision fires; Recycle leaves the stage as it is.
 DECISION_TRIGGERS = {Decision.GO: ADVANCE_TRIGGER, Decision.KILL: "stop", Decision.HOLD: "hold"}
@@ -174,7 +185,13 @@ def _commit(
 
 
 def _lock_open(session: Session, review: GateReview, expected_version: Precondition | None) -> None:
-    session.refresh(review, with_for_update=True)
+    """Lock the review's row and read again what a vote or decision may have changed."""
+    assert review.id is not None
+    row = session.execute(_LOCKED, {"review_id": review.id}).first()
+    if row is None:
+        raise ReviewNotFound(review.id)
+    for name, value in zip(_DECIDED, row, strict=True):
+        set_committed_value(review, name, value)
     if review.status != ReviewStatus.OPEN.value:
         raise ReviewDecided(review.id or 0, review.decision)
     check_version(expected_version, review.version)
