@@ -4,16 +4,18 @@
 writes); `move` and `advance` are the stand-alone use cases that commit.
 """
 
+from collections.abc import Callable
 from dataclasses import replace
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Connection, bindparam, select
+from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
 
 from app.audit.recorder import diff
 from app.auth.principal import Actor
 from app.clock import utcnow
-from app.commit_writes import insert_at_commit
+from app.commit_writes import Change, CommitWrites, insert_at_commit, producer
 from app.concurrency import Precondition, check_version
 from app.outbox.writer import emit
 from app.portfolio.tallies import count_stay, footprint, shift
@@ -21,6 +23,7 @@ from app.projects import stage_clock
 from app.projects.errors import GateDecisionRequired, IllegalMove, ProjectNotFound
 from app.projects.models import Project, ProjectTheme, StageHistory
 from app.projects.service import audit, engine_of, project_id_of
+from app.session_queue import cleared_when_transaction_ends
 from workflows.definition import StageKind
 from workflows.engine import Move, MoveRefused, WorkflowEngine, WorkflowRegistry
 
@@ -40,6 +43,11 @@ _MOVED = (
     "clock_paused_at",
     "paused_seconds",
 )
+# What a move writes: what it reads, and the time of the change.
+_WRITTEN = (*_MOVED, "updated_at")
+# Projects moved in this transaction, by id, with their themes: their rows are written
+# as the transaction commits, in the statement that writes the rest of the move.
+_PENDING = "citygate.moves.pending"
 _LOCKED = (
     select(*(_project.c[name] for name in _MOVED), _themes.c.theme_code)
     .select_from(_project.outerjoin(_themes, _themes.c.project_id == _project.c.id))
@@ -128,7 +136,7 @@ def apply_move(
     project.version += 1
     if engine.workflow.stage(made.to_stage).kind is StageKind.FINAL and made.gate is None:
         project.stop_reason = reason
-    session.add(project)
+    _write_at_commit(session, project, themes)
     # Written as the transaction commits: nothing in it reads the row back.
     insert_at_commit(
         session,
@@ -163,13 +171,45 @@ def apply_move(
 
 def _lock(session: Session, project: Project) -> list[str]:
     """Lock the project's row (PostgreSQL) and read again what a move reads and writes,
-    so that two moves never interleave; returns its themes, read in the same statement."""
+    so that two moves never interleave; returns its themes, read in the same statement.
+    A project moved before in this transaction is locked already, and its row is not
+    written yet: what the object holds is the newer."""
+    moved = _pending(session).get(project_id_of(project))
+    if moved is not None:
+        return moved[1]
     rows = session.execute(_LOCKED, {"project_id": project_id_of(project)}).all()
     if not rows:
         raise ProjectNotFound(project_id_of(project))
     for name, value in zip(_MOVED, rows[0], strict=False):
         set_committed_value(project, name, value)
     return [row.theme_code for row in rows if row.theme_code is not None]
+
+
+def _write_at_commit(session: Session, project: Project, themes: list[str]) -> None:
+    """Take the move's values as the object's own, so that the ORM's flush does not write
+    them; the row is written at commit with the history, the audit entry and the event
+    (one statement on PostgreSQL instead of two round trips)."""
+    for name in _WRITTEN:
+        set_committed_value(project, name, getattr(project, name))
+    _pending(session)[project_id_of(project)] = (project, themes)
+
+
+def _pending(session: OrmSession) -> dict[int, tuple[Project, list[str]]]:
+    pending: dict[int, tuple[Project, list[str]]] = session.info.setdefault(_PENDING, {})
+    return pending
+
+
+@producer(order=0)
+def _moved_rows(
+    session: OrmSession, connection: Callable[[], Connection], writes: CommitWrites
+) -> None:
+    # Read at commit: the values the object holds then are the ones the row gets.
+    for project, _ in session.info.pop(_PENDING, {}).values():
+        values = {name: getattr(project, name) for name in _WRITTEN}
+        writes.add(Change(_project, key={"id": project_id_of(project)}, values=values))
+
+
+cleared_when_transaction_ends(_PENDING)
 
 
 def _stage_fields(project: Project) -> dict[str, str | None]:

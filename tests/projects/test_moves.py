@@ -2,11 +2,14 @@
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
+from app.audit.service import verify_trail
 from app.auth.principal import SYSTEM
+from app.clock import as_utc
 from app.projects import moves
 from app.projects.errors import GateDecisionRequired, IllegalMove
+from app.projects.models import Project, StageHistory
 from tests.factories import make_project, project_payload
 from tests.people_factories import Headers
 from workflows.engine import WorkflowRegistry
@@ -194,3 +197,67 @@ class TestForwardMovesByGateDecision:
 
         session.refresh(project)
         assert project.stage == "on_hold"
+
+
+class TestMovesInOneTransaction:
+    """A move's row is written as its transaction commits, with its history: moves
+    that share a transaction build on each other, and a rollback writes none of them."""
+
+    def test_moves_of_one_project_before_one_commit_are_all_written(
+        self, session: Session, registry: WorkflowRegistry
+    ) -> None:
+        project = make_project(session, registry)
+        version = project.version
+        engine_of = registry.engine(project.workflow_name, project.workflow_version)
+        for trigger in ("hold", "resume", "advance"):
+            moves.apply_move(
+                session, project=project, trigger=trigger, reason=trigger, engine=engine_of,
+                actor=SYSTEM,
+            )  # fmt: skip
+        session.commit()
+        session.expire_all()  # what follows is read from the database
+
+        stored = session.get(Project, project.id)
+        assert stored is not None
+        assert (stored.stage, stored.held_from, stored.version) == ("pilot", None, version + 3)
+        history = session.exec(
+            select(StageHistory)
+            .where(StageHistory.project_id == project.id)
+            .order_by(col(StageHistory.id))
+        ).all()
+        assert [(h.from_stage, h.to_stage) for h in history][-3:] == [
+            ("idea", "on_hold"),
+            ("on_hold", "idea"),
+            ("idea", "pilot"),
+        ]
+        assert as_utc(history[-1].occurred_at) == as_utc(stored.stage_entered_at)
+        assert verify_trail(session).intact
+
+    def test_a_move_rolled_back_leaves_the_row_and_the_next_commit_alone(
+        self, session: Session, registry: WorkflowRegistry
+    ) -> None:
+        project = make_project(session, registry)
+        project_id, version = project.id, project.version
+        engine_of = registry.engine(project.workflow_name, project.workflow_version)
+        moves.apply_move(
+            session, project=project, trigger="stop", reason="Dropped", engine=engine_of,
+            actor=SYSTEM,
+        )  # fmt: skip
+        session.rollback()
+        # The next transaction of the same session writes only what it does itself.
+        stored = session.get(Project, project_id)
+        assert stored is not None
+        stored.title = "Renamed"
+        session.commit()
+        session.expire_all()
+
+        row = session.get(Project, project_id)
+        assert row is not None
+        assert (row.stage, row.stop_reason, row.version) == ("idea", None, version)
+        assert row.title == "Renamed"
+        stops = session.exec(
+            select(StageHistory).where(
+                StageHistory.project_id == project_id, StageHistory.trigger == "stop"
+            )
+        ).all()
+        assert stops == []
