@@ -119,14 +119,14 @@ def consume(
     and receipts commit together."""
     assert event.id is not None
     consumed = Consumed(event_type=event.event_type)
-    for name, handler in CONSUMERS.items():
-        if (event.id, name) in done:
-            continue
-        if not repository.write_receipt(session, event.id, name):
+    pending = [name for name in CONSUMERS if (event.id, name) not in done]
+    written = repository.write_receipts(session, event.id, pending)
+    for name in pending:
+        if name not in written:
             # A delivery racing this one wrote it first, and has committed.
             logger.info("event already consumed", extra={"event_id": event.id, "consumer": name})
             continue
         consumed.consumers.append(name)
-        consumed.notices += handler(session, event, batch)
+        consumed.notices += CONSUMERS[name](session, event, batch)
     session.commit()
     return consumed

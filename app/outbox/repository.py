@@ -1,11 +1,14 @@
 """Queries on the outbox; never commits."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from sqlalchemy import func, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.sql.dml import ReturningInsert
 from sqlmodel import Session, col, select
 
 from app.clock import utcnow
@@ -81,14 +84,26 @@ def mark_unpublished(
     return int(session.exec(statement).rowcount)
 
 
-def write_receipt(session: Session, event_id: int, consumer: str) -> bool:
-    """Write the consumer's receipt for the event; False when it has one already. A
-    receipt another transaction is writing is waited for: False once it commits."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = (
+def write_receipts(session: Session, event_id: int, consumers: Sequence[str]) -> set[str]:
+    """Write the consumers' receipts for the event, in one statement; returns the
+    consumers whose receipt this wrote (not those that had one already). A receipt
+    another transaction is writing is waited for, and counts as had once it commits."""
+    if not consumers:
+        return set()
+    dialect = session.get_bind().dialect.name
+    now = utcnow()
+    rows = [{"event_id": event_id, "consumer": name, "consumed_at": now} for name in consumers]
+    written = session.connection().execute(_receipts_insert(dialect), rows)
+    return set(written.scalars())
+
+
+@cache
+def _receipts_insert(dialect: str) -> ReturningInsert[str]:
+    # Rows of one event in the same order every time: racing deliveries take their
+    # keys in the same order and wait for each other, never deadlock.
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    return (
         insert(EventReceipt)
-        .values(event_id=event_id, consumer=consumer, consumed_at=utcnow())
         .on_conflict_do_nothing(index_elements=["event_id", "consumer"])
-        .returning(col(EventReceipt.event_id))
+        .returning(col(EventReceipt.consumer))
     )
-    return session.connection().execute(statement).first() is not None

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 from app.outbox import consumers
 from app.outbox.consumers import CONSUMERS, Batch, consume_all
 from app.outbox.models import EventReceipt, OutboxEvent
-from app.outbox.repository import write_receipt
+from app.outbox.repository import write_receipts
 from tests.events import emit_committed
 from workflows.engine import WorkflowRegistry
 
@@ -25,14 +25,16 @@ def test_each_consumer_acts_once_and_one_with_a_receipt_is_skipped(
     session: Session, registry: WorkflowRegistry
 ) -> None:
     first, second = emit_committed(session, 2)
-    assert write_receipt(session, first, "reminders")
-    assert not write_receipt(session, first, "reminders")  # one receipt per consumer
+    assert write_receipts(session, first, ["reminders"]) == {"reminders"}
+    # One receipt per consumer: only the missing ones are written.
+    assert write_receipts(session, first, ["reminders", "offers"]) == {"offers"}
+    assert write_receipts(session, first, ["offers"]) == set()
     session.commit()
 
     consumed = consume_all(session, event_ids=[first, second], registry=registry)
     again = consume_all(session, event_ids=[first, second], registry=registry)
 
-    assert [c.consumers for c in consumed] == [["offers", "webhooks"], list(CONSUMERS)]
+    assert [c.consumers for c in consumed] == [["webhooks"], list(CONSUMERS)]
     assert [c.consumers for c in again] == [[], []]
     expected = {(event_id, name) for event_id in (first, second) for name in CONSUMERS}
     assert _receipts(session, [first, second]) == Counter(expected)
