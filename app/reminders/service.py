@@ -5,6 +5,7 @@ import time
 from collections.abc import Collection
 from datetime import datetime
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from app.clock import utcnow
@@ -17,6 +18,11 @@ from workflows.engine import WorkflowRegistry
 from workflows.reminders import ReminderEvent
 
 logger = logging.getLogger(__name__)
+
+_projects = Project.__table__  # type: ignore[attr-defined]
+_WORKFLOW_OF = select(_projects.c.workflow_name, _projects.c.workflow_version).where(
+    _projects.c.id == bindparam("project_id")
+)
 
 
 def sweep(
@@ -60,10 +66,11 @@ def refresh_project(
 ) -> int:
     """Bring one project's reminders of `kinds` up to date at once (after an event about
     it); returns the notices made. Joins the caller's transaction."""
-    project = session.get(Project, project_id)
-    if project is None:
+    # Only which workflow the project follows: every relayed event about it asks this.
+    found = session.execute(_WORKFLOW_OF, {"project_id": project_id}).first()
+    if found is None:
         return 0
-    workflow = registry.engine(project.workflow_name, project.workflow_version).workflow
+    workflow = registry.engine(*found).workflow
     people = people if people is not None else reachable_people(session)
     notices = 0
     for rule in (r for r in workflow.reminders if r.event in kinds):
