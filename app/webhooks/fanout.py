@@ -31,9 +31,15 @@ def fan_out(
 ) -> list[int]:
     """Write a delivery per matching subscription among `subscriptions` (by default,
     the active ones read now); returns the new deliveries' ids."""
-    subject = matching.subject_of(session, event)
-    candidates = subscriptions if subscriptions is not None else active(session)
-    found = matching.matching(candidates, event.event_type, subject)
+    candidates = [
+        s
+        for s in (subscriptions if subscriptions is not None else active(session))
+        if event.event_type in s.event_types
+    ]
+    if not candidates:
+        # Most events are of a type no one subscribed to: their project is not read.
+        return []
+    found = matching.matching(candidates, event.event_type, matching.subject_of(session, event))
     return add_deliveries(
         session, event_id=event.id or 0, subscription_ids=[s.id or 0 for s in found]
     )
