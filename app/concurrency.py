@@ -94,13 +94,13 @@ def parse_if_match(value: str) -> Precondition:
     return Precondition(versions=frozenset(strong))
 
 
-def if_match(
+async def if_match(
     if_match: Annotated[str | None, Header(description=_DESCRIPTION)] = None,
 ) -> Precondition | None:
     return None if if_match is None else parse_if_match(if_match)
 
 
-def required_if_match(
+async def required_if_match(
     if_match: Annotated[
         str | None, Header(description=_DESCRIPTION + " Required here: 428 without it.")
     ] = None,

@@ -14,4 +14,10 @@ def get_registry() -> WorkflowRegistry:
     return WorkflowRegistry.from_directory(get_settings().workflows_dir)
 
 
-RegistryDep = Annotated[WorkflowRegistry, Depends(get_registry)]
+async def registry() -> WorkflowRegistry:
+    """The registry for a request: loaded at startup, so this does no I/O and runs in the
+    event loop rather than taking a trip through the thread pool."""
+    return get_registry()
+
+
+RegistryDep = Annotated[WorkflowRegistry, Depends(registry)]

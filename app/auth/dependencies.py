@@ -55,7 +55,7 @@ def require_for_city(principal: Principal, role: Role, city_id: int, what: str) 
     return actor
 
 
-def authenticated(principal: PrincipalDep) -> Principal:
+async def authenticated(principal: PrincipalDep) -> Principal:
     """A caller with a valid token. Every operation that needs one depends on this, which
     is how the OpenAPI document tells them from those the public may call (app/api.py)."""
     if principal.is_anonymous:
@@ -66,11 +66,11 @@ def authenticated(principal: PrincipalDep) -> Principal:
 AuthenticatedDep = Annotated[Principal, Depends(authenticated)]
 
 
-def administrator(principal: AuthenticatedDep) -> Actor:
+async def administrator(principal: AuthenticatedDep) -> Actor:
     return require(principal, Role.ADMINISTRATOR)
 
 
-def project_lead(principal: AuthenticatedDep) -> Actor:
+async def project_lead(principal: AuthenticatedDep) -> Actor:
     return require(principal, Role.PROJECT_LEAD)
 
 

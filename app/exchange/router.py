@@ -20,7 +20,7 @@ router = APIRouter(tags=["spreadsheet exchange"])
 MAX_BYTES = 5 * 1024 * 1024
 
 
-def importer(principal: PrincipalDep) -> Actor:
+async def importer(principal: PrincipalDep) -> Actor:
     """Administrators import any city's rows; a project lead their own city's."""
     return require(principal, Role.ADMINISTRATOR, Role.PROJECT_LEAD)
 

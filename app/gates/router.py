@@ -54,7 +54,7 @@ def review_insider(principal: AuthenticatedDep, project: ReviewProjectDep) -> Pr
 ReviewInsiderDep = Annotated[Principal, Depends(review_insider)]
 
 
-def board_member(principal: AuthenticatedDep) -> Actor:
+async def board_member(principal: AuthenticatedDep) -> Actor:
     return require(principal, Role.BOARD_MEMBER)
 
 
@@ -67,7 +67,7 @@ def voter_on_review(actor: BoardDep, project: ReviewProjectDep, session: Session
     return actor
 
 
-def chair_on_review(
+async def chair_on_review(
     actor: Annotated[Actor, Depends(voter_on_review)],
 ) -> Actor:
     """The chair of the board, not tied to the project."""

@@ -35,7 +35,7 @@ def valid_offer_id(_principal: AuthenticatedDep, offer_id: IdPath, session: Sess
 OfferDep = Annotated[Offer, Depends(valid_offer_id)]
 
 
-def adopter(principal: AuthenticatedDep) -> Actor:
+async def adopter(principal: AuthenticatedDep) -> Actor:
     return require(principal, Role.FOLLOWER_COORDINATOR, Role.PROJECT_LEAD)
 
 

@@ -47,7 +47,7 @@ def token_of_caller(token_id: IdPath, principal: AuthenticatedDep, session: Sess
     return api_token
 
 
-def actor_for_token(principal: AuthenticatedDep) -> Actor:
+async def actor_for_token(principal: AuthenticatedDep) -> Actor:
     """Owners act as themselves; administrators as administrators."""
     if principal.has(Role.ADMINISTRATOR):
         return Actor(principal, Role.ADMINISTRATOR.value)

@@ -50,7 +50,7 @@ def insider(principal: Principal, project: Project) -> Principal:
     return principal
 
 
-def privacy_officer(principal: AuthenticatedDep) -> Actor:
+async def privacy_officer(principal: AuthenticatedDep) -> Actor:
     return require(principal, Role.PRIVACY_OFFICER)
 
 
