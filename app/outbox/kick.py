@@ -7,13 +7,16 @@ sends no kick, and its events never existed.
 
 A commit does not wait for the broker: it asks one sender thread to kick, and the
 thread sends a kick after every such request, folding the requests that arrive while
-it sends into the next kick. So each commit is followed by a kick sent after it (what
-the relay needs to find its events), and a burst of commits costs the broker a few
-kicks, not one each.
+it sends, and for a moment after the last kick, into the next kick. So each commit is
+followed by a kick sent after it (what the relay needs to find its events), at most
+`KICK_INTERVAL` later, and a steady stream of commits costs the broker (and the relay
+runs it starts) a few kicks a second, not one each: a kick is a Celery message whose
+sending costs more Python than most of the requests that ask for it.
 """
 
 import logging
 import threading
+import time
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session as OrmSession
@@ -22,6 +25,9 @@ from app import broker
 from app.session_queue import cleared_when_transaction_ends
 
 RELAY_TASK = "outbox.relay"
+# The least time between two kicks, in seconds: what a commit's events may wait for
+# their relay beyond the kick's own time.
+KICK_INTERVAL = 0.05
 _PENDING = "citygate.outbox.kick"
 
 logger = logging.getLogger(__name__)
@@ -50,6 +56,7 @@ class _Sender:
         self._wanted = threading.Event()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._last = 0.0
 
     def request(self) -> None:
         with self._lock:
@@ -61,9 +68,12 @@ class _Sender:
     def _run(self) -> None:
         while True:
             self._wanted.wait()
+            # The commits of the next moment ride on this kick.
+            time.sleep(max(0.0, self._last + KICK_INTERVAL - time.monotonic()))
             # Cleared before sending: a commit that asks from now on gets another kick.
             self._wanted.clear()
             kick_relay()
+            self._last = time.monotonic()
 
 
 _sender = _Sender()
