@@ -1,6 +1,5 @@
 """Queries on theme leadership; never commits."""
 
-
 from sqlmodel import Session, col, delete, select
 
 from app.reference.models import City
