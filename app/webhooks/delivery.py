@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import bindparam, insert, update
 from sqlmodel import Session, col, select
 
 from app.clock import as_utc, utcnow
@@ -56,21 +57,25 @@ def attempt(
 ) -> Outcome:
     """Make the next attempt at a due delivery, or nothing when it is not due."""
     now = utcnow()
-    delivery = session.exec(
-        select(WebhookDelivery)
+    # The delivery with its subscription and event in one statement; only the delivery
+    # is locked (a subscription's many deliveries are claimed at once by many workers).
+    claimed = session.exec(
+        select(WebhookDelivery, Subscription, OutboxEvent)
+        .join(Subscription, col(Subscription.id) == col(WebhookDelivery.subscription_id))
+        .join(OutboxEvent, col(OutboxEvent.id) == col(WebhookDelivery.event_id))
         .where(WebhookDelivery.id == delivery_id)
-        .with_for_update(skip_locked=True)
+        .with_for_update(of=WebhookDelivery, skip_locked=True)
     ).first()
-    if delivery is None or delivery.status != DeliveryStatus.PENDING.value:
+    if claimed is None:
+        session.rollback()
+        return Outcome(None)
+    delivery, subscription, event = claimed
+    if delivery.status != DeliveryStatus.PENDING.value:
         session.rollback()
         return Outcome(None)
     if delivery.next_attempt_at is None or as_utc(delivery.next_attempt_at) > now:
         session.rollback()
         return Outcome(None)
-    subscription = session.get(Subscription, delivery.subscription_id)
-    event = session.get(OutboxEvent, delivery.event_id)
-    assert subscription is not None
-    assert event is not None
     if subscription.paused or subscription.disabled_at is not None:
         # Parked: resuming the subscription makes its pending deliveries due again.
         delivery.next_attempt_at = None
@@ -150,6 +155,8 @@ def record(
     session: Session, *, delivery_id: int, answer: sender.Answer, settings: Settings
 ) -> Outcome:
     now = utcnow()
+    if answer.ok:
+        return _delivered(session, delivery_id=delivery_id, answer=answer, now=now)
     delivery = session.exec(
         select(WebhookDelivery).where(WebhookDelivery.id == delivery_id).with_for_update()
     ).one()
@@ -235,6 +242,71 @@ def record(
             settings=settings,
         )
     return Outcome(status, retry_in)
+
+
+# Built once: a delivered attempt, the common case, is three plain statements.
+_deliveries = WebhookDelivery.__table__  # type: ignore[attr-defined]
+_subscriptions = Subscription.__table__  # type: ignore[attr-defined]
+_DELIVERED = (
+    update(_deliveries)
+    .where(_deliveries.c.id == bindparam("delivery_id"))
+    .values(
+        attempts=_deliveries.c.attempts + 1,
+        status=DeliveryStatus.DELIVERED.value,
+        last_status_code=bindparam("status_code"),
+        last_error=bindparam("error"),
+        queued_at=None,
+        delivered_at=bindparam("now"),
+        next_attempt_at=None,
+    )
+    .returning(_deliveries.c.subscription_id)
+)
+_ATTEMPT = insert(WebhookAttempt.__table__)  # type: ignore[attr-defined]
+_RECOVERED = (
+    update(_subscriptions)
+    .where(_subscriptions.c.id == bindparam("subscription_id"))
+    .where(_subscriptions.c.failing_since.is_not(None))
+    .values(failing_since=None)
+)
+
+
+def _delivered(
+    session: Session, *, delivery_id: int, answer: sender.Answer, now: datetime
+) -> Outcome:
+    """Record a delivered attempt without loading the delivery and its subscription:
+    the update locks the delivery as the failure path's read does."""
+    connection = session.connection()
+    subscription_id = connection.execute(
+        _DELIVERED,
+        {
+            "delivery_id": delivery_id,
+            "status_code": answer.status_code,
+            "error": answer.error,
+            "now": now,
+        },
+    ).scalar_one()
+    connection.execute(
+        _ATTEMPT,
+        {
+            "delivery_id": delivery_id,
+            "attempted_at": now,
+            "status_code": answer.status_code,
+            "latency_ms": answer.latency_ms,
+            "error": answer.error,
+            "response_excerpt": answer.excerpt,
+        },
+    )
+    connection.execute(_RECOVERED, {"subscription_id": subscription_id})
+    session.commit()
+    logger.info(
+        "webhook attempt",
+        extra={
+            "delivery_id": delivery_id,
+            "status": DeliveryStatus.DELIVERED.value,
+            "code": answer.status_code,
+        },
+    )
+    return Outcome(DeliveryStatus.DELIVERED.value)
 
 
 def due(session: Session, *, settings: Settings, limit: int = 1000) -> list[int]:

@@ -14,6 +14,7 @@ from app.api import API_PREFIX
 from app.config import get_settings
 from app.main import create_app
 from app.people.models import Role
+from app.subscriptions.models import Subscription
 from tests.background.factories import person
 from tests.background.harness import Background, background, wait_for  # noqa: F401
 from tests.events import committed_event
@@ -102,6 +103,10 @@ def test_retried_until_accepted_once_and_dead_lettered_with_mail_then_redelivere
     assert {r.webhook_id for r in flaky.received} == {webhook_id}
     assert (flaky_deliveries[0]["status"], flaky_deliveries[0]["attempts"]) == ("delivered", 3)
     assert [a["status_code"] for a in flaky_deliveries[0]["log"]] == [503, 503, 204]
+    with background.session() as session:
+        recovered = session.get(Subscription, flaky_subscription["id"])
+        # Failing since the first 503; the 204 ends the run that would disable it.
+        assert recovered is not None and recovered.failing_since is None
     assert (dead["webhook_id"], dead["attempts"], len(dead["log"])) == (webhook_id, 4, 4)
     assert all(a["status_code"] is None and "Timeout" in a["error"] for a in dead["log"])
     assert {str(mail["To"]) for mail in mail_server.accepted} == addresses
