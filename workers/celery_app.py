@@ -5,10 +5,14 @@ server. Production: Redis (CELERY_BROKER_URL=redis://...). Tasks live in
 `workers.tasks`, one module per domain; the beat schedule in `workers.schedule`.
 """
 
-from celery import Celery
+import importlib
+from typing import Any
+
+from celery import Celery, signals
 
 from app import broker
 from app.config import get_settings
+from app.db import build_engine
 from workers import logs, schedule
 
 settings = get_settings()
@@ -32,3 +36,15 @@ celery_app.conf.update(
 # Work started by a task (an event's kick, a digest) goes through this app too.
 broker.use(celery_app)
 logs.install()
+
+
+def _preload(**_: Any) -> None:
+    """Import in the main process what each pool process would import on its first task
+    (the database driver, the HTTP client's transport): forked after this, they start
+    with it loaded, and the first tasks after a start, a fan-out's, go at full speed.
+    The engine is thrown away unused: no connection may cross the fork."""
+    importlib.import_module("httpcore")
+    build_engine(get_settings().database_url).dispose()
+
+
+signals.worker_init.connect(_preload, weak=False)
