@@ -77,6 +77,27 @@ _TAKE = (
     .returning(_head.c.last_seq, _head.c.last_hash)
 )
 _entries = AuditEntry.__table__  # type: ignore[attr-defined]
+_COLUMNS = tuple(column.name for column in _entries.columns)
+
+
+@dataclass(slots=True)
+class _Sealed:
+    """An entry as it is sealed and inserted: a plain row, not a model, because building
+    and dumping a table model costs more than the hash (every audited write seals one)."""
+
+    seq: int
+    occurred_at: datetime
+    actor_pseudonym: str
+    actor_role: str
+    action: str
+    object_type: str
+    object_id: str
+    changes: dict[str, Any]
+    request_id: str | None
+    actor_binding: str | None
+    prev_hash: str
+    hash: str
+    actor_person_id: int | None
 
 
 @commit_writes.producer(order=2)
@@ -95,7 +116,7 @@ def _seal(
     rows = []
     for item in pending:
         seq += 1
-        entry = AuditEntry(
+        entry = _Sealed(
             seq=seq,
             occurred_at=item.occurred_at,
             actor_pseudonym=item.actor.pseudonym,
@@ -112,7 +133,7 @@ def _seal(
         )
         entry.hash = entry_hash(prev_hash, content_of(entry), key=key)
         prev_hash = entry.hash
-        rows.append(entry.model_dump())
+        rows.append({name: getattr(entry, name) for name in _COLUMNS})
     writes.add(commit_writes.Rows(_entries, rows))
     writes.add(commit_writes.Change(_head, key={"id": 1}, values={"last_hash": prev_hash}))
 
