@@ -106,7 +106,8 @@ def test_retried_until_accepted_once_and_dead_lettered_with_mail_then_redelivere
     with background.session() as session:
         recovered = session.get(Subscription, flaky_subscription["id"])
         # Failing since the first 503; the 204 ends the run that would disable it.
-        assert recovered is not None and recovered.failing_since is None
+        assert recovered is not None
+        assert recovered.failing_since is None
     assert (dead["webhook_id"], dead["attempts"], len(dead["log"])) == (webhook_id, 4, 4)
     assert all(a["status_code"] is None and "Timeout" in a["error"] for a in dead["log"])
     assert {str(mail["To"]) for mail in mail_server.accepted} == addresses
