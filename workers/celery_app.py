@@ -9,10 +9,10 @@ import importlib
 from typing import Any
 
 from celery import Celery, signals
+from sqlalchemy.engine import make_url
 
 from app import broker
 from app.config import get_settings
-from app.db import build_engine
 from workers import logs, schedule
 
 settings = get_settings()
@@ -41,10 +41,10 @@ logs.install()
 def _preload(**_: Any) -> None:
     """Import in the main process what each pool process would import on its first task
     (the database driver, the HTTP client's transport): forked after this, they start
-    with it loaded, and the first tasks after a start, a fan-out's, go at full speed.
-    The engine is thrown away unused: no connection may cross the fork."""
+    with it loaded, and the first tasks after a start, a fan-out's, pay no imports.
+    Only modules: no engine or connection may cross the fork."""
     importlib.import_module("httpcore")
-    build_engine(get_settings().database_url).dispose()
+    make_url(get_settings().database_url).get_dialect().import_dbapi()
 
 
 signals.worker_init.connect(_preload, weak=False)
