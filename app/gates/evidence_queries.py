@@ -1,23 +1,29 @@
-"""The statements that read a project's evidence for its gates, built once.
+"""The statements that read a project's evidence for its gates, built once, and read together.
 
 Every deciding vote checks the next gate's must-meet criteria afresh, and every
 readiness view checks them all, so these run on the write path. They read plain rows
 of only the columns the criteria look at: loading them as ORM objects, and building
-each statement anew, cost more than the database took to answer them.
+each statement anew, cost more than the database took to answer them. Each reads by
+the project's id alone, so that none waits for another: they go to the database in one
+round trip (app.read_together).
 """
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import BindParameter, Row, Select, bindparam, select
+from sqlalchemy import BindParameter, Select, bindparam, select
 from sqlmodel import Session
 
 from app.deliverables.models import Deliverable
 from app.gates.models import GateCondition, GateReview
 from app.kpis.models import Kpi, KpiMeasurement
 from app.privacy.models import ChecklistAnswer, DpiaRecord
+from app.projects import repository as projects
+from app.projects.models import ProjectTheme
+from app.read_together import Read, read_together
 from app.reference.models import City
 from app.themes.models import ThemeCity, ThemeRole
 
@@ -30,6 +36,7 @@ _conditions = GateCondition.__table__  # type: ignore[attr-defined]
 _reviews = GateReview.__table__  # type: ignore[attr-defined]
 _theme_cities = ThemeCity.__table__  # type: ignore[attr-defined]
 _cities = City.__table__  # type: ignore[attr-defined]
+_themes = ProjectTheme.__table__  # type: ignore[attr-defined]
 
 _PROJECT: BindParameter[int] = bindparam("project_id")
 
@@ -87,52 +94,74 @@ OPEN_CONDITIONS = (
     .where(_conditions.c.waived_at.is_(None))
     .order_by(_conditions.c.due_on, _conditions.c.id)
 )
+# The lead cities of the project's own themes: joined to them, not named by the caller,
+# so that it needs no answer of another read.
 LEADS: Select[Any] = (
     select(_theme_cities.c.theme_code, _cities.c.id, _cities.c.name)
     .join(_cities, _cities.c.id == _theme_cities.c.city_id)
-    .where(_theme_cities.c.theme_code.in_(bindparam("codes", expanding=True)))
+    .join(_themes, _themes.c.theme_code == _theme_cities.c.theme_code)
+    .where(_themes.c.project_id == _PROJECT)
     .where(_theme_cities.c.role == ThemeRole.LEAD.value)
     .order_by(_cities.c.name)
 )
+STATEMENTS: dict[str, Read] = {
+    "answers": ANSWERS,
+    "links": projects.LINKS_OF,
+    "kpis": KPIS,
+    "measurements": MEASUREMENTS,
+    "leads": LEADS,
+    "documents": DOCUMENT_TYPES,
+    "dpia": DPIA,
+    "conditions": OPEN_CONDITIONS,
+}
 
 
-def answers(session: Session, project_id: int) -> Sequence[Row[Any]]:
-    """The project's checklist answers, in the order they were first given."""
-    return session.execute(ANSWERS, {"project_id": project_id}).all()
+@dataclass
+class EvidenceRows:
+    """What the reads found; a part not read stays empty."""
+
+    answers: Sequence[Any] = ()
+    links: projects.ProjectLinks | None = None
+    kpis: Sequence[Any] = ()
+    # By KPI id, oldest first.
+    measurements: dict[int, list[Any]] = field(default_factory=lambda: defaultdict(list))
+    # Lead cities (id, name) of each of the project's themes that has one.
+    leads: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    document_types: frozenset[str] = frozenset()
+    dpia: Any | None = None
+    # (gate, description, due on) of the conditions of its Go decisions neither met nor
+    # waived.
+    open_conditions: list[tuple[str, str, date]] = field(default_factory=list)
 
 
-def dpia(session: Session, project_id: int) -> Row[Any] | None:
-    return session.execute(DPIA, {"project_id": project_id}).first()
-
-
-def kpis(session: Session, project_id: int) -> Sequence[Row[Any]]:
-    return session.execute(KPIS, {"project_id": project_id}).all()
-
-
-def measurements(session: Session, project_id: int) -> dict[int, list[Row[Any]]]:
-    """The project's measurements by KPI id, oldest first."""
-    found: dict[int, list[Row[Any]]] = defaultdict(list)
-    for row in session.execute(MEASUREMENTS, {"project_id": project_id}):
-        found[row.kpi_id].append(row)
-    return found
-
-
-def document_types(session: Session, project_id: int) -> frozenset[str]:
-    return frozenset(session.execute(DOCUMENT_TYPES, {"project_id": project_id}).scalars())
-
-
-def open_conditions(session: Session, project_id: int) -> list[tuple[str, str, date]]:
-    """(gate, description, due on) of the conditions of the project's Go decisions
-    neither met nor waived."""
-    rows = session.execute(OPEN_CONDITIONS, {"project_id": project_id})
-    return [(gate, description, due_on) for gate, description, due_on in rows]
-
-
-def leads(session: Session, theme_codes: Sequence[str]) -> dict[str, list[tuple[int, str]]]:
-    """Lead cities (id, name) of each named theme; themes without a lead map to []."""
-    found: dict[str, list[tuple[int, str]]] = {code: [] for code in theme_codes}
-    if not found:
-        return found
-    for code, city_id, name in session.execute(LEADS, {"codes": list(theme_codes)}):
-        found[code].append((city_id, name))
-    return found
+def read(session: Session, project_id: int, parts: Sequence[str] | frozenset[str]) -> EvidenceRows:
+    """The project's evidence rows of the named parts (of `STATEMENTS`), in one round trip."""
+    named = [part for part in STATEMENTS if part in parts]
+    found = dict(
+        zip(
+            named,
+            read_together(
+                session, [(STATEMENTS[part], {"project_id": project_id}) for part in named]
+            ),
+            strict=True,
+        )
+    )
+    rows = EvidenceRows()
+    if "answers" in found:
+        rows.answers = found["answers"]
+    if "links" in found:
+        rows.links = projects.links_of(found["links"], project_id)
+    if "kpis" in found:
+        rows.kpis = found["kpis"]
+    for measurement in found.get("measurements", ()):
+        rows.measurements[measurement.kpi_id].append(measurement)
+    for code, city_id, name in found.get("leads", ()):
+        rows.leads.setdefault(code, []).append((city_id, name))
+    if "documents" in found:
+        rows.document_types = frozenset(row.document_type for row in found["documents"])
+    if found.get("dpia"):
+        rows.dpia = found["dpia"][0]
+    rows.open_conditions = [
+        (gate, description, due_on) for gate, description, due_on in found.get("conditions", ())
+    ]
+    return rows

@@ -1,6 +1,5 @@
-"""A project's evidence, gathered in a fixed number of queries, and its next gate's readiness."""
+"""A project's evidence, its reads sent together, and its next gate's readiness."""
 
-from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import replace
 
@@ -9,7 +8,6 @@ from sqlmodel import Session
 from app.gates import evidence_queries as queries
 from app.portfolio.stored_similar import closest_to
 from app.privacy.evidence import dpia_state, item_states, screening_of
-from app.projects import repository as projects
 from app.projects.models import Project
 from app.projects.service import project_id_of
 from workflows.catalogue import Catalogue
@@ -26,20 +24,13 @@ def evidence_for(
     catalogues: Mapping[str, Catalogue],
     parts: frozenset[Part] = PARTS,
 ) -> Evidence:
-    """The project's evidence; of the parts beyond its row, only `parts` are read (one
-    query each) and the rest are left empty."""
-    project_id = project_id_of(project)
-    answers = queries.answers(session, project_id) if "answers" in parts else []
-    links = projects.links_for(session, [project_id])[project_id] if "links" in parts else None
-    kpi_rows = queries.kpis(session, project_id) if "kpis" in parts else []
-    measured = (
-        queries.measurements(session, project_id) if "measurements" in parts else defaultdict(list)
-    )
+    """The project's evidence; of the parts beyond its row, only `parts` are read (in one
+    round trip) and the rest are left empty."""
+    rows = queries.read(session, project_id_of(project), parts)
+    links, answers, measured = rows.links, rows.answers, rows.measurements
     theme_codes = links.theme_codes if links else []
-    leads = queries.leads(session, theme_codes) if "leads" in parts else {}
-    documents = queries.document_types(session, project_id) if "documents" in parts else frozenset()
-    record = queries.dpia(session, project_id) if "dpia" in parts else None
-    conditions = queries.open_conditions(session, project_id) if "conditions" in parts else []
+    # Every theme of the project is named, a theme without a lead city with none.
+    leads = {code: rows.leads.get(code, []) for code in theme_codes} if "leads" in parts else {}
     return Evidence(
         stage=project.stage,
         stage_label=workflow.stage(project.stage).label,
@@ -60,16 +51,16 @@ def evidence_for(
                     for m in measured[k.id]
                 ),
             )
-            for k in kpi_rows
+            for k in rows.kpis
         ),
-        document_types=documents,
+        document_types=rows.document_types,
         partner_roles=frozenset(p["role"] for p in project.ecosystem_partners),
         checklists=item_states(answers, catalogues),
         screening=screening_of(answers, catalogues) if "answers" in parts else None,
-        dpia=dpia_state(answers, record) if "dpia" in parts else None,
+        dpia=dpia_state(answers, rows.dpia) if "dpia" in parts else None,
         open_conditions=tuple(
             OpenCondition(gate=gate, description=description, due_on=due_on)
-            for gate, description, due_on in conditions
+            for gate, description, due_on in rows.open_conditions
         ),
         led_by_own_city=frozenset(
             code for code, cities in leads.items() if project.city_id in {c for c, _ in cities}

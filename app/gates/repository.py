@@ -1,9 +1,23 @@
 """Queries on gate reviews, votes and conditions; never commits."""
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from app.gates.models import GateCondition, GateReview, GateVote, ReviewStatus
 from app.projects.models import Project
+
+# A review is read with its project: every route on a review acts on or shows both.
+_WITH_PROJECT = (
+    select(GateReview, Project)
+    .join(Project, col(Project.id) == col(GateReview.project_id))
+    .where(col(GateReview.id) == bindparam("review_id"))
+)
+
+
+def review_with_project(session: Session, review_id: int) -> tuple[GateReview, Project] | None:
+    """The review and its project in one round trip; None if there is no such review."""
+    found = session.exec(_WITH_PROJECT, params={"review_id": review_id}).first()
+    return None if found is None else (found[0], found[1])
 
 
 def open_review(session: Session, project_id: int) -> GateReview | None:

@@ -32,17 +32,23 @@ from app.projects.models import Project
 router = APIRouter(tags=["gates"])
 
 
-def valid_review_id(review_id: IdPath, session: SessionDep) -> GateReview:
+def valid_review_id(review_id: IdPath, session: SessionDep) -> tuple[GateReview, Project]:
+    """The review and its project, read together: a route on a review needs both."""
     return service.get_review(session, review_id=review_id)
 
 
-ReviewDep = Annotated[GateReview, Depends(valid_review_id)]
+FoundReviewDep = Annotated[tuple[GateReview, Project], Depends(valid_review_id)]
 
 
-def project_of(review: ReviewDep, session: SessionDep) -> Project:
-    return projects.get_project(session, project_id=review.project_id)
+async def review_of(found: FoundReviewDep) -> GateReview:
+    return found[0]
 
 
+async def project_of(found: FoundReviewDep) -> Project:
+    return found[1]
+
+
+ReviewDep = Annotated[GateReview, Depends(review_of)]
 ReviewProjectDep = Annotated[Project, Depends(project_of)]
 
 

@@ -30,12 +30,12 @@ from workflows.engine import WorkflowRegistry
 from workflows.gates import Readiness
 
 
-def get_review(session: Session, *, review_id: int) -> GateReview:
-    """Load one review or refuse with 404."""
-    review = session.get(GateReview, review_id)
-    if review is None:
+def get_review(session: Session, *, review_id: int) -> tuple[GateReview, Project]:
+    """Load one review with its project, or refuse with 404."""
+    found = repository.review_with_project(session, review_id)
+    if found is None:
         raise ReviewNotFound(review_id)
-    return review
+    return found
 
 
 def readiness(session: Session, *, project: Project, registry: WorkflowRegistry) -> ReadinessRead:

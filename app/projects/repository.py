@@ -70,7 +70,9 @@ class ProjectFilters:
 
 
 def get(session: Session, project_id: int, *, for_update: bool = False) -> Project | None:
-    return session.get(Project, project_id, with_for_update=for_update)
+    # None, not False, when no lock is asked for: any value there makes the session go to
+    # the database even for a project it holds already.
+    return session.get(Project, project_id, with_for_update=True if for_update else None)
 
 
 LINK_COLUMNS = ("kind", "project_id", "first", "second", "third", "ordinal")
@@ -125,6 +127,7 @@ def _with_links() -> Select[Any]:
 
 # Built once: every project read runs them, and building them cost more than running them.
 LINKS = _links_query(lambda column: column.in_(bindparam("ids", expanding=True)))
+LINKS_OF = _links_query(lambda column: column == bindparam("project_id"))
 WITH_LINKS = _with_links()
 
 
@@ -145,6 +148,13 @@ def get_with_links(session: Session, project_id: int) -> ProjectWithLinks | None
     links: dict[int, ProjectLinks] = defaultdict(ProjectLinks)
     _collect([row[1:] for row in rows if row[1] is not None], links)
     return ProjectWithLinks(rows[0][0], links[project_id])
+
+
+def links_of(rows: Sequence[Sequence[Any]], project_id: int) -> ProjectLinks:
+    """One project's links from the rows of `LINKS_OF`, read by the caller."""
+    links: dict[int, ProjectLinks] = defaultdict(ProjectLinks)
+    _collect(rows, links)
+    return links[project_id]
 
 
 def _collect(rows: Sequence[Sequence[Any]], links: dict[int, ProjectLinks]) -> None:
