@@ -1,9 +1,11 @@
-"""The rows a transaction writes as it commits: plain inserts nothing reads back before
-then (stage history, outbox events), then counts, then audit entries.
+"""The rows a transaction writes as it commits: plain inserts and updates nothing reads
+back before then (stage history, outbox events, a vote and its review), then counts,
+then audit entries.
 
-Plain inserts are queued here with `insert_at_commit`; the counts and the audit entries
-are queued by their modules (`app.portfolio.tallies`, `app.audit.recorder`) and handed
-over by a producer each module registers. They are written last, so the rows they lock
+Plain inserts and updates are queued here with `insert_at_commit` and
+`change_at_commit`; the counts and the audit entries are queued by their modules
+(`app.portfolio.tallies`, `app.audit.recorder`) and handed over by a producer each
+module registers. They are written last, so the rows they lock
 (the counts, the audit chain's head) are held for that moment only.
 
 On PostgreSQL a transaction that holds the audit chain's head writes all of them in one
@@ -23,7 +25,7 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Table, TextClause, bindparam, event, insert, text, update
+from sqlalchemy import JSON, Connection, Table, TextClause, bindparam, event, insert, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session as OrmSession
@@ -76,13 +78,26 @@ class Change:
         return ("change", self.table, tuple(self.key), tuple(self.values))
 
     def sql(self, n: int) -> str:
-        assigned = ", ".join(f"{column} = :w{n}_{column}" for column in self.values)
+        assigned = ", ".join(
+            f"{column} = CAST(:w{n}_{column} AS json)"
+            if self._json(column)
+            else f"{column} = :w{n}_{column}"
+            for column in self.values
+        )
         matched = " AND ".join(f"{column} = :w{n}_key_{column}" for column in self.key)
         return f"UPDATE {self.table.name} SET {assigned} WHERE {matched}"
 
     def parameters(self, n: int) -> dict[str, Any]:
         keys = {f"w{n}_key_{name}": value for name, value in self.key.items()}
-        return keys | {f"w{n}_{name}": value for name, value in self.values.items()}
+        # A JSON column's value goes as its text: the statement is plain text, with no
+        # column types to tell the driver that a list is a document, not an array.
+        return keys | {
+            f"w{n}_{name}": json.dumps(value, default=_json_value) if self._json(name) else value
+            for name, value in self.values.items()
+        }
+
+    def _json(self, column: str) -> bool:
+        return isinstance(self.table.c[column].type, JSON)
 
 
 Write = Rows | Change
@@ -103,6 +118,7 @@ class CommitWrites:
 
 
 _INSERTS = "citygate.commit_writes.inserts"
+_CHANGES = "citygate.commit_writes.changes"
 _statements: dict[tuple[Any, ...], TextClause] = {}
 Producer = Callable[[OrmSession, Callable[[], Connection], CommitWrites], None]
 _producers: list[tuple[int, Producer]] = []
@@ -126,8 +142,19 @@ def insert_at_commit(session: OrmSession, table: Table, row: dict[str, Any]) -> 
     session.info.setdefault(_INSERTS, []).append((table, row))
 
 
+def change_at_commit(
+    session: OrmSession, table: Table, key: dict[str, Any], values: dict[str, Any]
+) -> None:
+    """Update the row of `table` whose primary key is `key` as the transaction commits;
+    of two changes to one row queued in a transaction, the later one's values win."""
+    changes: dict[tuple[Table, tuple[Any, ...]], Change] = session.info.setdefault(_CHANGES, {})
+    queued = changes.get((table, tuple(key.items())))
+    merged = values if queued is None else {**queued.values, **values}
+    changes[(table, tuple(key.items()))] = Change(table, key=key, values=merged)
+
+
 @producer(order=0)
-def _plain_inserts(
+def _plain_writes(
     session: OrmSession, connection: Callable[[], Connection], writes: CommitWrites
 ) -> None:
     # Rows of one table with the same columns go in together, in the order queued.
@@ -136,9 +163,12 @@ def _plain_inserts(
         grouped.setdefault((table, tuple(row)), []).append(row)
     for (table, _), rows in grouped.items():
         writes.add(Rows(table, rows))
+    for change in session.info.pop(_CHANGES, {}).values():
+        writes.add(change)
 
 
 cleared_when_transaction_ends(_INSERTS)
+cleared_when_transaction_ends(_CHANGES)
 
 
 @event.listens_for(OrmSession, "before_commit")

@@ -21,6 +21,7 @@ from app.audit.recorder import record
 from app.auth.errors import Forbidden
 from app.auth.principal import Actor
 from app.clock import utcnow
+from app.commit_writes import change_at_commit, insert_at_commit
 from app.concurrency import Precondition, check_version
 from app.gates import repository
 from app.gates.errors import GoRefused, ReviewDecided, ReviewNotFound
@@ -38,6 +39,17 @@ from workflows.engine import WorkflowRegistry
 from workflows.gates import Decision, VotingRule
 
 _reviews = GateReview.__table__  # type: ignore[attr-defined]
+_votes = GateVote.__table__  # type: ignore[attr-defined]
+# What a new vote's row holds; its id is the database's.
+_CAST = (
+    "review_id",
+    "voter_person_id",
+    "voter_pseudonym",
+    "decision",
+    "rationale",
+    "conditions",
+    "cast_at",
+)
 # What a vote or a decision writes of the review; the rest is fixed at submission.
 _DECIDED = ("status", "decision", "decided_at", "decided_by", "decision_reason", "version")
 _LOCKED = (
@@ -69,26 +81,33 @@ def cast_vote(
     # Read under the review's lock: no other vote on it lands until this one commits.
     votes = repository.votes_of(session, review.id)
     vote = next((v for v in votes if v.voter_person_id == actor.person_id), None)
-    # Nothing read from here on depends on the vote: its writes go in one flush at the end.
+    # Nothing read from here on depends on the vote: it is written as the transaction
+    # commits, with the review, the audit entry and the event.
     with session.no_autoflush:
         before = None if vote is None else vote.decision
+        cast: dict[str, Any] = {
+            "decision": data.decision.value,
+            "rationale": data.rationale,
+            "conditions": [c.model_dump(mode="json") for c in data.conditions],
+            "cast_at": utcnow(),
+        }
         if vote is None:
-            vote = GateVote(
-                review_id=review.id,
-                voter_person_id=actor.person_id,
-                voter_pseudonym=actor.pseudonym,
-                decision=data.decision.value,
-                rationale=data.rationale,
+            vote = GateVote.model_validate(
+                {
+                    "review_id": review.id,
+                    "voter_person_id": actor.person_id,
+                    "voter_pseudonym": actor.pseudonym,
+                    **cast,
+                }
             )
-            session.add(vote)
+            insert_at_commit(session, _votes, {name: getattr(vote, name) for name in _CAST})
             # A new vote has the highest id of the review's: it comes last, as a read would.
             votes.append(vote)
-        vote.decision = data.decision.value
-        vote.rationale = data.rationale
-        vote.conditions = [c.model_dump(mode="json") for c in data.conditions]
-        vote.cast_at = utcnow()
+        else:
+            for name, value in cast.items():
+                set_committed_value(vote, name, value)
+            change_at_commit(session, _votes, {"id": vote.id}, cast)
         review.version += 1
-        session.add(review)
         record(
             session,
             actor=actor,
@@ -171,6 +190,13 @@ def _commit(
 ) -> ReviewRead:
     """Flush, build the answer from what was written, then commit. A review's
     conditions are attached only by its decision, so `conditions` are all it has."""
+    # What a vote or decision changed of the review is written at commit, in the same
+    # statement as the rest; the session takes the values as its own, so that its flush
+    # does not write them as well.
+    decided = {name: getattr(review, name) for name in _DECIDED}
+    for name, value in decided.items():
+        set_committed_value(review, name, value)
+    change_at_commit(session, _reviews, {"id": review.id}, decided)
     session.flush()
     read = review_read(
         session,

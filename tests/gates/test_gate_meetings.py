@@ -209,10 +209,17 @@ class TestDecisions:
         review_id = submit(client, project_id, lead)["id"]
         member = board(session, 1)
 
-        vote_all(client, review_id, member, "kill")
-        review = vote_all(client, review_id, member, "go")
+        condition = {"description": "Publish the DPIA", "due_on": str(date.today() + 30 * DAY)}
 
-        assert [v["decision"] for v in review["votes"]] == ["go"]
+        vote_all(client, review_id, member, "kill")
+        answered = vote_all(client, review_id, member, "go", conditions=[condition])
+
+        # As answered, and as stored: the changed vote is read back as it was cast.
+        stored = client.get(f"/reviews/{review_id}", headers=member[0]).json()
+        for review in (answered, stored):
+            assert [(v["decision"], v["rationale"], v["conditions"]) for v in review["votes"]] == [
+                ("go", "Member 0: go", [condition])
+            ]
 
 
 class TestConflictOfInterest:
