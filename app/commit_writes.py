@@ -19,7 +19,7 @@ save), each table's rows go in a statement of their own, in order.
 """
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
@@ -29,6 +29,7 @@ from sqlalchemy import JSON, Connection, Table, TextClause, bindparam, event, in
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.dml import Insert, Update
 
 from app.session_queue import cleared_when_transaction_ends
@@ -151,6 +152,18 @@ def change_at_commit(
     queued = changes.get((table, tuple(key.items())))
     merged = values if queued is None else {**queued.values, **values}
     changes[(table, tuple(key.items()))] = Change(table, key=key, values=merged)
+
+
+def loaded_at_commit(session: OrmSession, instance: Any, names: Sequence[str]) -> None:
+    """Write these attributes of a row the session holds as the transaction commits, not
+    by its flush: the session takes their values as its own, so that it does not write
+    them as well."""
+    table: Table = instance.__table__
+    values = {name: getattr(instance, name) for name in names}
+    for name, value in values.items():
+        set_committed_value(instance, name, value)
+    key = {column.name: getattr(instance, column.name) for column in table.primary_key}
+    change_at_commit(session, table, key, values)
 
 
 @producer(order=0)

@@ -11,9 +11,9 @@ answer them. libpq's pipeline mode would keep server-side binding, but its Pytho
 costs three times as many calls as the reads it saves. Elsewhere (SQLite, in process:
 no round trip to save) they run one after another through the session.
 
-For plain SELECTs only: the statements are compiled once per dialect and their rows are
-the driver's own, which is what SQLAlchemy returns for the column types these read
-(no type decorators, no expanding parameters).
+For plain SELECTs only: each statement is compiled once (for psycopg, the one driver
+that sends them together) and their rows are the driver's own, which is what SQLAlchemy
+returns for the column types these read (no type decorators, no expanding parameters).
 """
 
 import re

@@ -21,7 +21,7 @@ from app.audit.recorder import record
 from app.auth.errors import Forbidden
 from app.auth.principal import Actor
 from app.clock import utcnow
-from app.commit_writes import change_at_commit, insert_at_commit
+from app.commit_writes import insert_at_commit, loaded_at_commit
 from app.concurrency import Precondition, check_version
 from app.gates import repository
 from app.gates.errors import GoRefused, ReviewDecided, ReviewNotFound
@@ -40,16 +40,6 @@ from workflows.gates import Decision, VotingRule
 
 _reviews = GateReview.__table__  # type: ignore[attr-defined]
 _votes = GateVote.__table__  # type: ignore[attr-defined]
-# What a new vote's row holds; its id is the database's.
-_CAST = (
-    "review_id",
-    "voter_person_id",
-    "voter_pseudonym",
-    "decision",
-    "rationale",
-    "conditions",
-    "cast_at",
-)
 # What a vote or a decision writes of the review; the rest is fixed at submission.
 _DECIDED = ("status", "decision", "decided_at", "decided_by", "decision_reason", "version")
 _LOCKED = (
@@ -92,21 +82,19 @@ def cast_vote(
             "cast_at": utcnow(),
         }
         if vote is None:
-            vote = GateVote.model_validate(
-                {
-                    "review_id": review.id,
-                    "voter_person_id": actor.person_id,
-                    "voter_pseudonym": actor.pseudonym,
-                    **cast,
-                }
-            )
-            insert_at_commit(session, _votes, {name: getattr(vote, name) for name in _CAST})
+            row = {
+                "review_id": review.id,
+                "voter_person_id": actor.person_id,
+                "voter_pseudonym": actor.pseudonym,
+                **cast,
+            }
+            insert_at_commit(session, _votes, row)  # its id is the database's
             # A new vote has the highest id of the review's: it comes last, as a read would.
-            votes.append(vote)
+            votes.append(GateVote.model_validate(row))
         else:
             for name, value in cast.items():
-                set_committed_value(vote, name, value)
-            change_at_commit(session, _votes, {"id": vote.id}, cast)
+                setattr(vote, name, value)
+            loaded_at_commit(session, vote, list(cast))
         review.version += 1
         record(
             session,
@@ -191,12 +179,8 @@ def _commit(
     """Flush, build the answer from what was written, then commit. A review's
     conditions are attached only by its decision, so `conditions` are all it has."""
     # What a vote or decision changed of the review is written at commit, in the same
-    # statement as the rest; the session takes the values as its own, so that its flush
-    # does not write them as well.
-    decided = {name: getattr(review, name) for name in _DECIDED}
-    for name, value in decided.items():
-        set_committed_value(review, name, value)
-    change_at_commit(session, _reviews, {"id": review.id}, decided)
+    # statement as the rest.
+    loaded_at_commit(session, review, _DECIDED)
     session.flush()
     read = review_read(
         session,

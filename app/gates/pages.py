@@ -22,7 +22,7 @@ from app.errors import AppError
 from app.gates import decisions, repository, voters
 from app.gates.models import GateReview, ReviewStatus
 from app.gates.read_model import review_read
-from app.gates.router import ReviewDep
+from app.gates.router import ReviewDep, ReviewProjectDep
 from app.gates.schemas import ChairDecisionCreate, ConditionCreate, VoteCreate
 from app.kpis import service as kpis
 from app.lifecycle import RegistryDep
@@ -144,11 +144,11 @@ def cast_vote(
     visit: VisitDep,
     actor: BoardDep,
     review: ReviewDep,
+    project: ReviewProjectDep,
     form: FormDep,
     session: SessionDep,
     registry: RegistryDep,
 ) -> Response:
-    project = projects.get_project(session, project_id=review.project_id)
     problems: dict[str, str] = {}
     try:
         data = VoteCreate(
@@ -186,11 +186,11 @@ def decide(
     visit: VisitDep,
     actor: BoardDep,
     review: ReviewDep,
+    project: ReviewProjectDep,
     form: FormDep,
     session: SessionDep,
     registry: RegistryDep,
 ) -> Response:
-    project = projects.get_project(session, project_id=review.project_id)
     problems: dict[str, str] = {}
     try:
         data = ChairDecisionCreate(
