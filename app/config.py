@@ -27,7 +27,7 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///./var/citygate.db"
     database_echo: bool = False
     # Requests handled at once per worker; the rest wait their turn in the event loop.
-    # Kept below the thread pool's 40 threads and within the connection pool (below).
+    # Kept below the thread pool's 40 threads; the read pool keeps a connection for each.
     max_concurrent_requests: int = Field(default=30, ge=1, le=39)
     # Of those, writing requests at once on PostgreSQL (SQLite has one writer anyway).
     # Every audited write ends on the audit chain's head row: more writers at once only

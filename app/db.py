@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session, create_engine
 
 from app.config import get_settings
+from app.dropped_connections import replace_dropped_connections
 
 # Set for requests that only read (GET, HEAD, OPTIONS): their SQLite transactions start
 # deferred, so reads never queue behind the write lock (WAL gives them a snapshot).
@@ -44,7 +45,9 @@ def build_engine(url: str, *, echo: bool = False) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         # Room for a connection per request the admission middleware lets in at once.
-        return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=30)
+        engine = create_engine(url, echo=echo, pool_size=10, max_overflow=30)
+        replace_dropped_connections(engine)
+        return engine
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     # Few connections: each SQLite connection keeps its own page and statement caches,
@@ -97,21 +100,27 @@ def _request_engine() -> Engine:
 def _reading(engine: Engine) -> Engine:
     """On SQLite: the same engine and pool, starting deferred transactions. On PostgreSQL:
     a pool of its own whose sessions refuse to write (`default_transaction_read_only`)
-    and run each statement as it comes (autocommit). A read then costs its queries and
-    the ping that replaces a connection the server dropped (a restart must not fail the
-    next reads): no BEGIN, no ROLLBACK when the session closes. A read that tried to
-    write would fail outright rather than commit half its work."""
+    and run each statement as it comes (autocommit). A read then costs its queries: no
+    BEGIN, no ROLLBACK when the session closes, and no ping unless the server spoke on
+    the connection (app/dropped_connections: a restart must not fail the next reads).
+    A read that tried to write would fail outright rather than commit half its work.
+
+    The pool keeps a connection for every request the admission middleware lets in at
+    once. Under load every slot reads, and a pool smaller than that opened and closed a
+    connection for each request beyond it (a new server process, its catalogue caches
+    warmed afresh), which cost the machine half again the CPU of the read itself."""
     if engine.dialect.name == "sqlite":
         return engine.execution_options(**{_READ_ONLY: True})
-    return create_engine(
+    reading = create_engine(
         engine.url,
         echo=engine.echo,
         isolation_level="AUTOCOMMIT",
         connect_args={"options": "-c default_transaction_read_only=on"},
-        pool_pre_ping=True,
-        pool_size=10,
-        max_overflow=30,
+        pool_size=get_settings().max_concurrent_requests,
+        max_overflow=10,
     )
+    replace_dropped_connections(reading)
+    return reading
 
 
 def request_sessions() -> Generator[Session, None, None]:
