@@ -1,5 +1,9 @@
 """Assemble the read model of projects from their rows and child rows."""
 
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Protocol
+
 from sqlmodel import Session
 
 from app.auth.principal import Principal
@@ -9,7 +13,61 @@ from app.projects.repository import ProjectLinks
 from app.projects.schemas import EcosystemPartner, FactorTag, ProjectRead, WorkflowRef
 
 
-def project_read(project: Project, links: ProjectLinks, *, internal: bool) -> ProjectRead:
+class ProjectFields(Protocol):
+    """What the read model shows of a project: a Project, or a row of its table."""
+
+    # Read-only properties, so that a row (whose attributes are Any) is one too.
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def city_id(self) -> int: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def problem_statement(self) -> str: ...
+    @property
+    def intended_result(self) -> str: ...
+    @property
+    def solution_type(self) -> str | None: ...
+    @property
+    def ecosystem_partners(self) -> list[dict[str, str]]: ...
+    @property
+    def capex_eur(self) -> int | None: ...
+    @property
+    def opex_eur_per_year(self) -> int | None: ...
+    @property
+    def funding_sources(self) -> list[str]: ...
+    @property
+    def start_date(self) -> date | None: ...
+    @property
+    def end_date(self) -> date | None: ...
+    @property
+    def effects_within_city(self) -> bool | None: ...
+    @property
+    def reuse_considered(self) -> str | None: ...
+    @property
+    def stage(self) -> str: ...
+    @property
+    def held_from(self) -> str | None: ...
+    @property
+    def stop_reason(self) -> str | None: ...
+    @property
+    def internal_notes(self) -> str | None: ...
+    @property
+    def workflow_name(self) -> str: ...
+    @property
+    def workflow_version(self) -> int: ...
+    @property
+    def origin_project_id(self) -> int | None: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def updated_at(self) -> datetime: ...
+    @property
+    def stage_entered_at(self) -> datetime: ...
+
+
+def project_read(project: ProjectFields, links: ProjectLinks, *, internal: bool) -> ProjectRead:
     """The read model; internal fields are left unset (so not sent) unless `internal`."""
     assert project.id is not None
     extra = {"internal_notes": project.internal_notes} if internal else {}
@@ -51,7 +109,9 @@ def read_one(session: Session, project: Project, principal: Principal) -> Projec
     return project_read(project, links, internal=principal.sees_internals_of(project.city_id))
 
 
-def read_many(session: Session, projects: list[Project], principal: Principal) -> list[ProjectRead]:
+def read_many(
+    session: Session, projects: Sequence[ProjectFields], principal: Principal
+) -> list[ProjectRead]:
     links = repository.links_for(session, [p.id for p in projects if p.id is not None])
     return [
         project_read(p, links[p.id], internal=principal.sees_internals_of(p.city_id))

@@ -117,7 +117,7 @@ def list_projects(
     )
     exact = paging.wants_exact(prefer)
     after = paging.decode_cursor(cursor) if cursor is not None else None
-    projects, total = repository.search(
+    projects, total = repository.search_rows(
         session,
         filters,
         offset=((page or 1) - 1) * page_size,
