@@ -29,7 +29,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.selectable import CompoundSelect
 from sqlmodel import Session
 
-Read = Select[Any] | CompoundSelect[Any]
+# Of any number of columns.
+Read = Select[*tuple[Any, ...]] | CompoundSelect[*tuple[Any, ...]]
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 

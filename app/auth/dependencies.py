@@ -18,19 +18,30 @@ from app.people.models import Role
 bearer = HTTPBearer(auto_error=False, description="An API token issued by an administrator.")
 
 
-def get_principal(
-    request: Request,
-    session: SessionDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-) -> Principal:
+BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+
+
+def get_principal(request: Request, session: SessionDep, credentials: BearerDep) -> Principal:
+    token = bearer_token(request, credentials)
+    if token is None:
+        return ANONYMOUS
+    return identified(request, principal_for_token(session, token))
+
+
+def bearer_token(request: Request, credentials: HTTPAuthorizationCredentials | None) -> str | None:
+    """The request's bearer token; None for a request without one, 401 for a request
+    that sends its authorization some other way."""
     if credentials is not None:
-        principal = principal_for_token(session, credentials.credentials)
-        # Told to the middleware that stores keyed responses: whose request this was.
-        request.state.person_id = principal.person_id
-        return principal
+        return credentials.credentials
     if "authorization" in request.headers:
         raise NotAuthenticated("Send the token as `Authorization: Bearer <token>`.")
-    return ANONYMOUS
+    return None
+
+
+def identified(request: Request, principal: Principal) -> Principal:
+    # Told to the middleware that stores keyed responses: whose request this was.
+    request.state.person_id = principal.person_id
+    return principal
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]

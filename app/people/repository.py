@@ -4,6 +4,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import bindparam
 from sqlalchemy import select as sa_select
@@ -83,6 +84,11 @@ CREDENTIAL_QUERY = (
 def credential_by_digest(session: Session, token_digest: str) -> Credential | None:
     """The token and its holder with their roles, in one query."""
     rows = session.connection().execute(CREDENTIAL_QUERY, {"digest": token_digest}).all()
+    return credential_of(rows)
+
+
+def credential_of(rows: Sequence[Sequence[Any]]) -> Credential | None:
+    """The credential in the rows of CREDENTIAL_QUERY, read by the caller."""
     person_id = rows[0][2] if rows else None
     if person_id is None:
         return None

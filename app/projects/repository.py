@@ -3,9 +3,9 @@
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import (
     BindParameter,
@@ -58,8 +58,64 @@ class ProjectLinks:
     factors: list[FactorLink] = field(default_factory=list)
 
 
+class ProjectFields(Protocol):
+    """What the read model shows of a project: a Project, or a row of its table."""
+
+    # Read-only properties, so that a row (whose attributes are Any) is one too.
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def city_id(self) -> int: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def problem_statement(self) -> str: ...
+    @property
+    def intended_result(self) -> str: ...
+    @property
+    def solution_type(self) -> str | None: ...
+    @property
+    def ecosystem_partners(self) -> list[dict[str, str]]: ...
+    @property
+    def capex_eur(self) -> int | None: ...
+    @property
+    def opex_eur_per_year(self) -> int | None: ...
+    @property
+    def funding_sources(self) -> list[str]: ...
+    @property
+    def start_date(self) -> date | None: ...
+    @property
+    def end_date(self) -> date | None: ...
+    @property
+    def effects_within_city(self) -> bool | None: ...
+    @property
+    def reuse_considered(self) -> str | None: ...
+    @property
+    def stage(self) -> str: ...
+    @property
+    def held_from(self) -> str | None: ...
+    @property
+    def stop_reason(self) -> str | None: ...
+    @property
+    def internal_notes(self) -> str | None: ...
+    @property
+    def workflow_name(self) -> str: ...
+    @property
+    def workflow_version(self) -> int: ...
+    @property
+    def origin_project_id(self) -> int | None: ...
+    @property
+    def version(self) -> int: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def updated_at(self) -> datetime: ...
+    @property
+    def stage_entered_at(self) -> datetime: ...
+
+
 class ProjectWithLinks(NamedTuple):
-    project: Project
+    project: ProjectFields
     links: ProjectLinks
 
 
@@ -118,11 +174,12 @@ def _links_query(match: Callable[[Any], ColumnElement[bool]]) -> CompoundSelect[
 
 def _with_links() -> Select[Any]:
     """One project's row with its links, one result row per link (one with no link when
-    it has none): a read of one project in a single round trip."""
+    it has none): a read of one project in a single round trip. Each row has the
+    project's columns by name, its link's after them."""
     project_id: BindParameter[int] = bindparam("project_id")
     links = _links_query(lambda column: column == project_id).subquery()
     return (
-        sa_select(Project, *(links.c[name] for name in LINK_COLUMNS))
+        sa_select(*_projects.columns, *(links.c[name] for name in LINK_COLUMNS))
         .outerjoin(links, true())
         .where(col(Project.id) == project_id)
     )
@@ -143,14 +200,15 @@ def links_for(session: Session, project_ids: Sequence[int]) -> dict[int, Project
     return links
 
 
-def get_with_links(session: Session, project_id: int) -> ProjectWithLinks | None:
-    """The project and its links in one query, or None when there is no such project."""
-    rows = session.execute(WITH_LINKS, {"project_id": project_id}).all()
+def with_links_of(rows: Sequence[Any], project_id: int) -> ProjectWithLinks | None:
+    """The project and its links from the rows of WITH_LINKS, read by the caller, or None
+    when there is no such project."""
     if not rows:
         return None
+    first_link = len(_projects.columns)
     links: dict[int, ProjectLinks] = defaultdict(ProjectLinks)
-    _collect([row[1:] for row in rows if row[1] is not None], links)
-    return ProjectWithLinks(rows[0][0], links[project_id])
+    _collect([row[first_link:] for row in rows if row[first_link] is not None], links)
+    return ProjectWithLinks(rows[0], links[project_id])
 
 
 def links_of(rows: Sequence[Sequence[Any]], project_id: int) -> ProjectLinks:

@@ -20,7 +20,7 @@ from app.people.models import Role
 from app.portfolio.duplicate_search import duplicates_of
 from app.portfolio.term_index import document_of
 from app.projects import moves, paging, repository, service
-from app.projects.dependencies import LeadOfProjectDep, ProjectDep, ProjectWithLinksDep
+from app.projects.dependencies import LeadOfProjectDep, ProjectDep, ReadProjectDep
 from app.projects.models import Project
 from app.projects.read_model import project_read, read_many, read_one
 from app.projects.repository import ProjectFilters
@@ -150,14 +150,12 @@ def list_projects(
 
 
 @router.get("/{project_id}", response_model=ProjectRead, responses=problem(401, 404, 422))
-async def get_project(
-    found: ProjectWithLinksDep, principal: PrincipalDep, response: Response
-) -> Response:
+async def get_project(found: ReadProjectDep, response: Response) -> Response:
     """Read one project; internal notes only for its city, the board and administrators.
     The ETag header is the version to send back as `If-Match` when writing."""
     # Everything was read by the dependency: building the answer takes no I/O, so it
     # runs in the event loop, not on a trip through the thread pool.
-    project, links = found
+    principal, project, links = found
     response.headers["ETag"] = etag(project.version)
     read = project_read(project, links, internal=principal.sees_internals_of(project.city_id))
     return json_of(read, response, exclude_unset=True)

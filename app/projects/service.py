@@ -15,7 +15,6 @@ from app.portfolio.term_index import index_project
 from app.projects import repository, stage_clock
 from app.projects.errors import ProjectClosed, ProjectNotFound
 from app.projects.models import Project, ProjectFactor, StageHistory
-from app.projects.repository import ProjectWithLinks
 from app.projects.schemas import FactorTag, ProjectCreate, ProjectUpdate
 from app.reference import repository as reference
 from workflows.definition import StageKind
@@ -49,14 +48,6 @@ def get_project(session: Session, *, project_id: int) -> Project:
     if project is None:
         raise ProjectNotFound(project_id)
     return project
-
-
-def get_project_with_links(session: Session, *, project_id: int) -> ProjectWithLinks:
-    """Load one project with the rows its read model shows, in one query, or refuse with 404."""
-    found = repository.get_with_links(session, project_id)
-    if found is None:
-        raise ProjectNotFound(project_id)
-    return found
 
 
 def create_project(

@@ -12,7 +12,9 @@ from app.auth.tokens import digest
 from app.clock import utcnow
 from app.people import repository
 from app.people.models import Role
+from tests.factories import make_project
 from tests.people_factories import Callers, bearer, make_person, token_for
+from workflows.engine import WorkflowRegistry
 
 
 def whoami(client: TestClient, token: str) -> tuple[int, str]:
@@ -90,6 +92,53 @@ class TestRefusedTokens:
         client.post(f"/people/{person.id}/erase", headers=callers.admin)
 
         assert whoami(client, token)[0] == 401
+
+
+class TestTheReadOfOneProject:
+    """It reads the token together with the project: each refusal is still a 401, and
+    comes before whether the project exists."""
+
+    @pytest.mark.parametrize("exists", [True, False], ids=["project", "no-such-project"])
+    def test_a_refused_token_is_a_401_first(
+        self, client: TestClient, session: Session, registry: WorkflowRegistry, exists: bool
+    ) -> None:
+        person = make_person(session, roles=[Role.BOARD_MEMBER])
+        revoked = token_for(session, person)
+        (api_token,) = repository.tokens_of(session, person.id or 0)
+        api_token.revoked_at = utcnow()
+        session.add(api_token)
+        project_id = make_project(session, registry).id if exists else 999_999
+        session.commit()
+        path = f"/projects/{project_id}"
+        refusals = [
+            (bearer(revoked), "The bearer token has been revoked."),
+            (bearer("cg_" + "A" * 43), "The bearer token is not valid."),
+            (bearer("cg_short"), "The bearer token is malformed."),
+            (
+                {"Authorization": "Basic dXNlcjpwYXNz"},
+                "Send the token as `Authorization: Bearer <token>`.",
+            ),
+        ]
+
+        for headers, detail in refusals:
+            response = client.get(path, headers=headers)
+            assert (response.status_code, response.json()["detail"]) == (401, detail)
+
+    def test_the_reader_decides_what_it_shows(
+        self, client: TestClient, session: Session, registry: WorkflowRegistry, callers: Callers
+    ) -> None:
+        project = make_project(session, registry, internal_notes="Budget still open.")
+        session.commit()
+        path = f"/projects/{project.id}"
+
+        as_lead = client.get(path, headers=callers.lead)
+        anonymous = client.get(path)
+
+        assert as_lead.json()["internal_notes"] == "Budget still open."
+        assert "internal_notes" not in anonymous.json()
+        assert as_lead.json()["title"] == anonymous.json()["title"] == project.title
+        assert anonymous.status_code == 200
+        assert client.get("/projects/999999").status_code == 404
 
 
 class TestTokensAreNeverKeptInClear:
