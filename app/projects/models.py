@@ -30,11 +30,23 @@ class FactorKind(StrEnum):
 
 
 class Project(SQLModel, table=True):
-    # Lists and the matrix filter on the solution type whatever its case.
-    __table_args__ = (Index("ix_project_solution_type_lower", func.lower(text("solution_type"))),)
+    # Lists show the newest first, filtered by city, stage or solution type (whatever its
+    # case): each of those leads an index in that order, so a page reads its own rows
+    # instead of walking every project newest first until enough match. They also serve
+    # what looked up the filter alone (the matrix, the pipeline, a city's projects).
+    __table_args__ = (
+        Index("ix_project_city_newest", "city_id", "created_at", "id"),
+        Index("ix_project_stage_newest", "stage", "created_at", "id"),
+        Index(
+            "ix_project_solution_type_lower_newest",
+            func.lower(text("solution_type")),
+            "created_at",
+            "id",
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    city_id: int = Field(foreign_key="city.id", index=True)
+    city_id: int = Field(foreign_key="city.id")
     title: str = Field(max_length=200)
     problem_statement: str = Field(sa_column=Column(Text, nullable=False))
     intended_result: str = Field(sa_column=Column(Text, nullable=False))
@@ -49,7 +61,7 @@ class Project(SQLModel, table=True):
     end_date: date | None = None
     # The report's definition: the project's effects fall within the city's own sphere.
     effects_within_city: bool | None = None
-    stage: str = Field(max_length=40, index=True)
+    stage: str = Field(max_length=40)
     held_from: str | None = Field(default=None, max_length=40)
     stop_reason: str | None = Field(default=None, sa_column=Column(Text))
     # What the lead found among similar projects elsewhere, and why this one goes ahead.
