@@ -31,11 +31,11 @@ from app.api import API_PREFIX
 from app.audit.service import verify_trail
 from app.config import get_settings
 from app.db import build_engine
-from bench import background, floor_app, lifecycle, load, pages, portfolio
+from bench import background, floor_app, lifecycle, load, pages, portfolio, rounds
 from bench.audit_chain import audited_writes_per_second, time_verification
 from bench.database import ensure_empty, fresh_schema, settle
 from bench.dataset import Dataset, build
-from bench.report import table
+from bench.report import LOADS, table
 from bench.requests import LIST_PATHS, MIXED_PATHS, PROJECT_PATH, VOTE, VOTE_PATH
 
 
@@ -70,34 +70,42 @@ def http_figures(url: str, data: Dataset, scale: Scale) -> dict[str, Any]:
         "SECRET_KEY": secrets.token_urlsafe(48),
         **_broker_env(),
     }
-    seconds, last = scale.load_seconds, data.projects
-    with load.serving("bench.floor_app:app", env) as floor:
-        reads = load.random_get(["/rows/{id}"], 1, last)
-        floor_read = load.measured(floor, reads, seconds)
-        floor_write = load.measured(floor, load.random_post("/rows/{id}/events", 1, last), seconds)
-    with load.serving("app.main:app", env, health=f"{API_PREFIX}/health") as api:
-        token = data.board_token
-        get = load.measured(api, load.random_get([PROJECT_PATH], 1, last, token), seconds)
-        listed = load.measured(api, load.random_get(LIST_PATHS, 1, last, token), seconds)
-        # Each vote decides its review, so the warm-up takes the first of the queue and
-        # the measured run starts after it, past any request still in flight.
-        warm = load.wrk(
-            api,
-            load.each_once(VOTE_PATH, data.queue_first, token, VOTE),
-            1,
-        )
+    seconds, last, token = scale.load_seconds, data.projects, data.board_token
+    reads = load.random_get(["/rows/{id}"], 1, last)
+    writes = load.random_post("/rows/{id}/events", 1, last)
+    gets = load.random_get([PROJECT_PATH], 1, last, token)
+    lists = load.random_get(LIST_PATHS, 1, last, token)
+    runs: dict[str, list[load.Load]] = {name: [] for name in LOADS}
+    with (
+        load.serving("bench.floor_app:app", env) as floor,
+        load.serving("app.main:app", env, health=f"{API_PREFIX}/health") as api,
+    ):
+        # A second of each load first, unmeasured: imports, caches and pools warm. Each
+        # vote decides its review, so the warm-up takes the first of the queue and each
+        # measured run starts after the last, past any request still in flight.
+        for server, script in ((floor, reads), (floor, writes), (api, gets), (api, lists)):
+            load.wrk(server, script, 1)
+        warm = load.wrk(api, load.each_once(VOTE_PATH, data.queue_first, token, VOTE), 1)
         first = data.queue_first + warm.requests + 2 * load.CONNECTIONS
-        voted = load.wrk(api, load.each_once(VOTE_PATH, first, token, VOTE), seconds)
-    if first + voted.requests > data.queue_last:
-        raise RuntimeError("the write load ran out of queued reviews: raise Scale.queue")
-    return {
-        "floor_read": floor_read.as_dict(),
-        "project_get": get.as_dict(),
-        "project_list": listed.as_dict(),
-        "floor_write": floor_write.as_dict(),
-        "gate_decision": voted.as_dict(),
-        "memory": memory_figures(env, data, scale),
+        for _ in range(rounds.ROUNDS):
+            runs["floor_read"].append(load.wrk(floor, reads, seconds))
+            runs["project_get"].append(load.wrk(api, gets, seconds))
+            runs["project_list"].append(load.wrk(api, lists, seconds))
+            runs["floor_write"].append(load.wrk(floor, writes, seconds))
+            voted = load.wrk(api, load.each_once(VOTE_PATH, first, token, VOTE), seconds)
+            runs["gate_decision"].append(voted)
+            if first + voted.requests > data.queue_last:
+                raise RuntimeError("the write load ran out of queued reviews: raise Scale.queue")
+            first += voted.requests + 2 * load.CONNECTIONS
+    figures: dict[str, Any] = {name: rounds.summary(runs[name]) for name in LOADS}
+    rate = {name: rounds.rates(runs[name]) for name in LOADS}
+    figures["ratios"] = {
+        "reads": rounds.paired(rate["project_get"], rate["floor_read"]),
+        "list": rounds.paired(rate["project_list"], rate["floor_read"]),
+        "writes": rounds.paired(rate["gate_decision"], rate["floor_write"]),
     }
+    figures["memory"] = memory_figures(env, data, scale)
+    return figures
 
 
 def memory_figures(env: dict[str, str], data: Dataset, scale: Scale) -> dict[str, Any]:
@@ -130,21 +138,6 @@ def audit_figures(engine: Engine, repeat: int) -> dict[str, Any]:
         "intact": checked.intact,
         "verify_seconds": round(statistics.median(verify), 2),
         "audited_writes_per_second": round(audited_writes_per_second(engine, 8, 25 * repeat)),
-    }
-
-
-def lifecycle_figures(engine: Engine, data: Dataset) -> dict[str, Any]:
-    citygate = lifecycle.citygate_lifecycles(engine, data.lifecycle_project_ids)
-    state_only = lifecycle.citygate_state_lifecycles(engine, data.lifecycle_project_ids)
-    spiff, state_bytes = lifecycle.spiff_lifecycles(engine, len(data.lifecycle_project_ids))
-    floor = lifecycle.floor_lifecycles(engine, len(data.lifecycle_project_ids))
-    return {
-        "lifecycles": len(data.lifecycle_project_ids),
-        "citygate_ms": round(citygate, 2),
-        "citygate_state_only_ms": round(state_only, 2),
-        "spiffworkflow_ms": round(spiff, 2),
-        "floor_ms": round(floor, 2),
-        "spiffworkflow_state_bytes": state_bytes,
     }
 
 
@@ -203,7 +196,7 @@ def _run(url: str, scale: Scale, parts: str) -> dict[str, Any]:
     print(f"  built in {figures['build_seconds']} s", flush=True)
     if parts == "all":
         figures |= http_figures(url, data, scale)
-        figures["lifecycle"] = lifecycle_figures(engine, data)
+        figures["lifecycle"] = lifecycle.measure(engine, data.lifecycle_project_ids, batches=5)
         figures["portfolio"] = portfolio.measure(engine, scale.repeat)
         figures["pages"] = pages.measure(engine, data, scale.repeat)
         figures["audit"] = audit_figures(engine, scale.repeat)

@@ -106,12 +106,6 @@ def wrk(server: Server, script: str, seconds: float) -> Load:
     return parse(done.stdout)
 
 
-def measured(server: Server, script: str, seconds: float) -> Load:
-    """A second of the same load first, unmeasured: imports, caches and pools warm."""
-    wrk(server, script, 1)
-    return wrk(server, script, seconds)
-
-
 def parse(output: str) -> Load:
     def number(pattern: str) -> float:
         match = re.search(pattern, output)

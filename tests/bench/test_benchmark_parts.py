@@ -9,10 +9,12 @@ from sqlmodel import Session
 from app.api import API_PREFIX
 from app.audit.service import verify_trail
 from app.db import get_engine
+from app.projects.models import StageHistory
 from bench import lifecycle, pages
 from bench.dataset import build
-from bench.load import parse
+from bench.load import Load, parse
 from bench.requests import LIST_PATHS, MIXED_PATHS, PROJECT_PATH, VOTE, VOTE_PATH
+from bench.rounds import paired, rates, summary
 from tests.live_server import live_server  # noqa: F401  (a fixture)
 
 WRK_OUTPUT = """Running 10s test @ http://127.0.0.1:8000
@@ -36,6 +38,24 @@ def test_wrk_report_is_read() -> None:
 
     assert (load.requests, load.per_second, load.failed) == (8841, 883.41, 12)
     assert (load.p50_ms, load.p99_ms) == (33.95, 1200.0)
+
+
+def test_a_ratio_to_the_floor_is_taken_round_by_round() -> None:
+    # The machine slows in the second round, for citygate and the floor alike.
+    citygate = [Load(500, 100.0, 9.0, 40.0, 0), Load(300, 60.0, 15.0, 90.0, 1),
+                Load(450, 90.0, 10.0, 50.0, 0)]  # fmt: skip
+    floor = [Load(1000, 200.0, 5, 20, 0), Load(500, 100.0, 9, 45, 0), Load(1100, 220.0, 4, 18, 0)]
+
+    # Each round's ratio is 0.5, 0.6 and 0.41: their median, not that of the rates (0.45).
+    assert paired(rates(citygate), rates(floor)) == 0.5
+    assert summary(citygate) == {
+        "requests": 1250,
+        "per_second": 90.0,
+        "p50_ms": 10.0,
+        "p99_ms": 50.0,
+        "failed": 1,
+        "rounds": [100.0, 60.0, 90.0],
+    }
 
 
 def test_dataset_is_served_and_decided_on(live_server: str) -> None:  # noqa: F811
@@ -66,20 +86,22 @@ def test_both_lifecycles_run_to_the_end(live_server: str) -> None:  # noqa: F811
     engine = get_engine()
     data = build(engine, projects=5, cities=2, queue=1, lifecycles=3, audit=0)
 
-    citygate_ms = lifecycle.citygate_lifecycles(engine, data.lifecycle_project_ids)
-    state_ms = lifecycle.citygate_state_lifecycles(engine, data.lifecycle_project_ids)
-    spiff_ms, state_bytes = lifecycle.spiff_lifecycles(engine, 3)
-    floor_ms = lifecycle.floor_lifecycles(engine, 3)
+    # It checks that every project was adopted and the floor wrote a row per gate.
+    figures = lifecycle.measure(engine, data.lifecycle_project_ids, batches=2)
 
-    assert citygate_ms > 0
-    assert state_ms > 0
-    assert spiff_ms > 0
-    assert state_bytes > 1_000  # the serialised workflow, stored after every gate
-    assert floor_ms > 0
+    assert figures["batches"] == 2
+    assert figures["citygate_ms"] > 0
+    assert figures["citygate_state_only_ms"] > 0
+    assert figures["spiffworkflow_ms"] > 0
+    assert figures["floor_ms"] > 0
+    assert figures["citygate_to_floor"] > 0
+    assert figures["spiffworkflow_state_bytes"] > 1_000  # stored after every gate
     with engine.connect() as connection:
-        # The floor commits a history row per gate, as citygate does.
-        written = connection.execute(select(func.count()).select_from(lifecycle.floor_history))
-        assert written.scalar_one() == 3 * len(lifecycle.STEPS)
+        history = StageHistory.__table__  # type: ignore[attr-defined]
+        moved = select(func.count()).select_from(history)
+        moved = moved.where(history.c.project_id.in_(data.lifecycle_project_ids))
+        moved = moved.where(history.c.reason == "benchmark")
+        assert connection.execute(moved).scalar_one() == 3 * len(lifecycle.STEPS)
 
 
 def test_the_pages_part_times_pages_that_render(live_server: str) -> None:  # noqa: F811
