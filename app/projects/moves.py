@@ -5,7 +5,8 @@ writes); `move` and `advance` are the stand-alone use cases that commit.
 """
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import datetime
 
 from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session as OrmSession
@@ -54,6 +55,24 @@ _LOCKED = (
     .where(_project.c.id == bindparam("project_id"))
     .with_for_update(of=_project)
 )
+
+
+@dataclass(slots=True)
+class _Moving:
+    """What a move reads and writes of the project, apart from the object while it moves.
+    The object gets them as committed values, never as changes: a changed object has the
+    session's flush at commit look through it for nothing to write, a third of a move's
+    work."""
+
+    stage: str
+    held_from: str | None
+    stop_reason: str | None
+    version: int
+    stage_entered_at: datetime
+    norm_due_at: datetime | None
+    clock_paused_at: datetime | None
+    paused_seconds: int
+    updated_at: datetime
 
 
 def move(
@@ -123,20 +142,21 @@ def apply_move(
     check_version(expected_version, project.version)
     before = _stage_fields(project)
     counted = footprint(project, themes)
+    moving = _Moving(**{name: getattr(project, name) for name in _WRITTEN})
     try:
-        made = engine.fire(project, trigger)
+        made = engine.fire(moving, trigger)
     except MoveRefused as refused:
         raise IllegalMove(trigger, refused.stage, refused.allowed) from refused
     now = utcnow()
     count_stay(session, stage=made.from_stage, entered=project.stage_entered_at, left=now)
     shift(session, counted, replace(counted, stage=made.to_stage, entered_on=now.date()))
-    stage_clock.on_move(project, engine.workflow, from_stage=made.from_stage, now=now)
-    project.stage_entered_at = now
-    project.updated_at = now
-    project.version += 1
+    stage_clock.on_move(moving, engine.workflow, from_stage=made.from_stage, now=now)
+    moving.stage_entered_at = now
+    moving.updated_at = now
+    moving.version += 1
     if engine.workflow.stage(made.to_stage).kind is StageKind.FINAL and made.gate is None:
-        project.stop_reason = reason
-    _write_at_commit(session, project, themes)
+        moving.stop_reason = reason
+    _write_at_commit(session, project, moving, themes)
     # Written as the transaction commits: nothing in it reads the row back.
     insert_at_commit(
         session,
@@ -185,12 +205,14 @@ def _lock(session: Session, project: Project) -> list[str]:
     return [row.theme_code for row in rows if row.theme_code is not None]
 
 
-def _write_at_commit(session: Session, project: Project, themes: list[str]) -> None:
-    """Take the move's values as the object's own, so that the ORM's flush does not write
-    them; the row is written at commit with the history, the audit entry and the event
-    (one statement on PostgreSQL instead of two round trips)."""
+def _write_at_commit(
+    session: Session, project: Project, moving: _Moving, themes: list[str]
+) -> None:
+    """Give the object the move's values as its own, so that the ORM's flush does not
+    write them; the row is written at commit with the history, the audit entry and the
+    event (one statement on PostgreSQL instead of two round trips)."""
     for name in _WRITTEN:
-        set_committed_value(project, name, getattr(project, name))
+        set_committed_value(project, name, getattr(moving, name))
     _pending(session)[project_id_of(project)] = (project, themes)
 
 

@@ -7,13 +7,23 @@ days later. A final stage, or a stage without a norm, has no clock.
 """
 
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from app.clock import as_utc
-from app.projects.models import Project
 from workflows.definition import StageKind, Workflow
 
 
-def start(project: Project, workflow: Workflow, *, now: datetime) -> None:
+class Clocked(Protocol):
+    """What the clock reads and keeps of a project: the project itself, or what a move
+    holds of it while it moves."""
+
+    stage: str
+    norm_due_at: datetime | None
+    clock_paused_at: datetime | None
+    paused_seconds: int
+
+
+def start(project: Clocked, workflow: Workflow, *, now: datetime) -> None:
     """Start the clock of the stage the project is in now."""
     stage = workflow.stage(project.stage)
     has_norm = stage.kind is StageKind.ACTIVE and stage.norm_days is not None
@@ -22,7 +32,7 @@ def start(project: Project, workflow: Workflow, *, now: datetime) -> None:
     project.paused_seconds = 0
 
 
-def on_move(project: Project, workflow: Workflow, *, from_stage: str, now: datetime) -> None:
+def on_move(project: Clocked, workflow: Workflow, *, from_stage: str, now: datetime) -> None:
     """Keep the clock right after a move to `project.stage` from `from_stage`."""
     entered = workflow.stage(project.stage).kind
     left = workflow.stage(from_stage).kind
@@ -38,7 +48,7 @@ def on_move(project: Project, workflow: Workflow, *, from_stage: str, now: datet
         start(project, workflow, now=now)
 
 
-def paused_days(project: Project, *, now: datetime) -> float:
+def paused_days(project: Clocked, *, now: datetime) -> float:
     """Days the clock of this stay has stood still, the hold under way included."""
     seconds = project.paused_seconds
     if project.clock_paused_at is not None:
