@@ -14,6 +14,7 @@ import hashlib
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +40,7 @@ class ChecklistItem:
     # when every answer passes and only the privacy officer's review decides.
     pass_when: tuple[bool | str, ...] = ()
 
-    @property
+    @cached_property  # read for every answer a gate or a page weighs
     def fingerprint(self) -> str:
         """Changes when the question changes, so an old answer no longer counts."""
         basis = f"{self.question}\n{self.answer_type}\n{'|'.join(self.choices)}"
@@ -55,7 +56,11 @@ class Catalogue:
     items: tuple[ChecklistItem, ...]
 
     def item(self, item_id: str) -> ChecklistItem | None:
-        return next((item for item in self.items if item.id == item_id), None)
+        return self._by_id.get(item_id)
+
+    @cached_property
+    def _by_id(self) -> dict[str, ChecklistItem]:
+        return {item.id: item for item in self.items}
 
 
 def load_catalogues(directory: Path = CHECKLISTS_DIR) -> dict[str, Catalogue]:
