@@ -2,11 +2,11 @@
 back before then (stage history, outbox events, a vote and its review), then counts,
 then audit entries.
 
-Plain inserts and updates are queued here with `insert_at_commit` and
-`change_at_commit`; the counts and the audit entries are queued by their modules
+Plain inserts and updates are queued here with `insert_at_commit`, `change_at_commit`
+and `set_at_commit`; the counts and the audit entries are queued by their modules
 (`app.portfolio.tallies`, `app.audit.recorder`) and handed over by a producer each
-module registers. They are written last, so the rows they lock
-(the counts, the audit chain's head) are held for that moment only.
+module registers. They are written last, so the rows they lock (the counts, the audit
+chain's head) are held for that moment only.
 
 On PostgreSQL a transaction that holds the audit chain's head writes all of them in one
 statement: each table's rows go in as one JSON parameter, unpacked by
@@ -19,7 +19,7 @@ save), each table's rows go in a statement of their own, in order.
 """
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
@@ -98,7 +98,7 @@ class Change:
         }
 
     def _json(self, column: str) -> bool:
-        return isinstance(self.table.c[column].type, JSON)
+        return column in _json_columns(self.table)
 
 
 Write = Rows | Change
@@ -154,12 +154,11 @@ def change_at_commit(
     changes[(table, tuple(key.items()))] = Change(table, key=key, values=merged)
 
 
-def loaded_at_commit(session: OrmSession, instance: Any, names: Sequence[str]) -> None:
-    """Write these attributes of a row the session holds as the transaction commits, not
-    by its flush: the session takes their values as its own, so that it does not write
-    them as well."""
+def set_at_commit(session: OrmSession, instance: Any, values: dict[str, Any]) -> None:
+    """Give a row the session holds these values, and write them as the transaction
+    commits, not by its flush: the object takes them as its committed values, so it is
+    never marked changed and the flush has nothing of it to look through."""
     table: Table = instance.__table__
-    values = {name: getattr(instance, name) for name in names}
     for name, value in values.items():
         set_committed_value(instance, name, value)
     key = {column.name: getattr(instance, column.name) for column in table.primary_key}
@@ -245,6 +244,11 @@ def _combined(writes: list[Write]) -> TextClause:
         ctes = ", ".join(f"w{n} AS ({sql})" for n, sql in enumerate(before))
         statement = _statements[shapes] = text(f"WITH {ctes} {last}" if ctes else last)
     return statement
+
+
+@cache
+def _json_columns(table: Table) -> frozenset[str]:
+    return frozenset(column.name for column in table.columns if isinstance(column.type, JSON))
 
 
 def _json_value(value: Any) -> str:

@@ -21,7 +21,7 @@ from app.audit.recorder import record
 from app.auth.errors import Forbidden
 from app.auth.principal import Actor
 from app.clock import utcnow
-from app.commit_writes import insert_at_commit, loaded_at_commit
+from app.commit_writes import insert_at_commit, set_at_commit
 from app.concurrency import Precondition, check_version
 from app.gates import repository
 from app.gates.errors import GoRefused, ReviewDecided, ReviewNotFound
@@ -92,10 +92,8 @@ def cast_vote(
             # A new vote has the highest id of the review's: it comes last, as a read would.
             votes.append(GateVote.model_validate(row))
         else:
-            for name, value in cast.items():
-                setattr(vote, name, value)
-            loaded_at_commit(session, vote, list(cast))
-        review.version += 1
+            set_at_commit(session, vote, cast)
+        set_at_commit(session, review, {"version": review.version + 1})
         record(
             session,
             actor=actor,
@@ -179,8 +177,7 @@ def _commit(
     """Flush, build the answer from what was written, then commit. A review's
     conditions are attached only by its decision, so `conditions` are all it has."""
     # What a vote or decision changed of the review is written at commit, in the same
-    # statement as the rest.
-    loaded_at_commit(session, review, _DECIDED)
+    # statement as the rest; the flush writes what else there is (a decision's conditions).
     session.flush()
     read = review_read(
         session,
@@ -253,19 +250,22 @@ def _decide(
         for condition in conditions
     ]
     session.add_all(attached)
-    review.status = ReviewStatus.DECIDED.value
-    review.decision = decision.value
-    review.decided_at = utcnow()
-    review.decided_by = decided_by
-    review.decision_reason = reason
-    review.version += 1
-    session.add(review)
+    now = utcnow()
+    decided = {
+        "status": ReviewStatus.DECIDED.value,
+        "decision": decision.value,
+        "decided_at": now,
+        "decided_by": decided_by,
+        "decision_reason": reason,
+        "version": review.version + 1,
+    }
+    set_at_commit(session, review, decided)
     count_decision(
         session,
         gate=review.gate,
         decision=decision.value,
         submitted=review.submitted_at,
-        decided=review.decided_at,
+        decided=now,
     )
     if attached:
         # The event names the conditions by id.
