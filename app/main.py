@@ -1,6 +1,5 @@
 """create_app(): routers and error handlers, nothing else."""
 
-import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -25,6 +24,7 @@ from app.deliverables.router import router as deliverables_router
 from app.errors import Problem, install_error_handlers
 from app.exchange.router import MAX_BYTES as IMPORT_MAX_BYTES
 from app.exchange.router import router as exchange_router
+from app.frozen_heap import frozen_heap
 from app.gates.pages import router as gates_pages
 from app.gates.router import router as gates_router
 from app.health.router import router as health_router
@@ -83,17 +83,8 @@ async def _startup(_app: FastAPI) -> AsyncIterator[None]:
     except WorkflowInvalid as invalid:
         logger.error("workflows not valid (%s): %s", invalid.source, "; ".join(invalid.problems))
         raise
-    # What is loaded by now (modules, routes, models, workflows) lives as long as the
-    # process: kept out of the collector's full passes, which would otherwise walk it
-    # every few requests and stall the request they land in (a tenth of a second and
-    # more at scale). Freezing and unfreezing only move lists, with no pass of their own
-    # (so the tests' many starts cost nothing); unfrozen at shutdown, so an app started
-    # again in this process does not pile up.
-    gc.freeze()
-    try:
+    with frozen_heap():
         yield
-    finally:
-        gc.unfreeze()
 
 
 # Routes that take files, with the largest body each reads; every other route reads
