@@ -5,7 +5,7 @@ writes); `move` and `advance` are the stand-alone use cases that commit.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
 
 from sqlalchemy import Connection, bindparam, select
@@ -33,36 +33,14 @@ ADVANCE_TRIGGER = "advance"
 _history = StageHistory.__table__  # type: ignore[attr-defined]
 _project = Project.__table__  # type: ignore[attr-defined]
 _themes = ProjectTheme.__table__  # type: ignore[attr-defined]
-# What a move reads and writes of the project; the rest of the row it leaves alone.
-_MOVED = (
-    "stage",
-    "held_from",
-    "stop_reason",
-    "version",
-    "stage_entered_at",
-    "norm_due_at",
-    "clock_paused_at",
-    "paused_seconds",
-)
-# What a move writes: what it reads, and the time of the change.
-_WRITTEN = (*_MOVED, "updated_at")
-# Projects moved in this transaction, by id, with their themes: their rows are written
-# as the transaction commits, in the statement that writes the rest of the move.
-_PENDING = "citygate.moves.pending"
-_LOCKED = (
-    select(*(_project.c[name] for name in _MOVED), _themes.c.theme_code)
-    .select_from(_project.outerjoin(_themes, _themes.c.project_id == _project.c.id))
-    .where(_project.c.id == bindparam("project_id"))
-    .with_for_update(of=_project)
-)
 
 
 @dataclass(slots=True)
 class _Moving:
-    """What a move reads and writes of the project, apart from the object while it moves.
-    The object gets them as committed values, never as changes: a changed object has the
-    session's flush at commit look through it for nothing to write, a third of a move's
-    work."""
+    """What a move reads and writes of the project (the rest of the row it leaves alone),
+    apart from the object while it moves. The object gets them as committed values, never
+    as changes: a changed object has the session's flush at commit look through it for
+    nothing to write, a third of a move's work."""
 
     stage: str
     held_from: str | None
@@ -73,6 +51,21 @@ class _Moving:
     clock_paused_at: datetime | None
     paused_seconds: int
     updated_at: datetime
+
+
+# What a move writes: what it reads (under the row's lock), and the time of the change.
+_WRITTEN = tuple(field.name for field in fields(_Moving))
+_MOVED = tuple(name for name in _WRITTEN if name != "updated_at")
+
+# Projects moved in this transaction, by id, with their themes: their rows are written
+# as the transaction commits, in the statement that writes the rest of the move.
+_PENDING = "citygate.moves.pending"
+_LOCKED = (
+    select(*(_project.c[name] for name in _MOVED), _themes.c.theme_code)
+    .select_from(_project.outerjoin(_themes, _themes.c.project_id == _project.c.id))
+    .where(_project.c.id == bindparam("project_id"))
+    .with_for_update(of=_project)
+)
 
 
 def move(
