@@ -11,7 +11,12 @@ answer them. libpq's pipeline mode would keep server-side binding, but its Pytho
 costs three times as many calls as the reads it saves. Elsewhere (SQLite, in process:
 no round trip to save) they run one after another through the session.
 
-For plain SELECTs only: each statement is compiled once (for psycopg, the one driver
+The statements run in the order given, each reading what had committed when it starts
+(PostgreSQL's read committed takes a snapshot per statement of a query string): a
+locking SELECT may come first, and the reads after it see what committed while it
+waited for its lock.
+
+For SELECTs only: each statement is compiled once (for psycopg, the one driver
 that sends them together) and their rows are the driver's own, which is what SQLAlchemy
 returns for the column types these read (no type decorators, no expanding parameters).
 """

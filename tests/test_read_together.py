@@ -1,10 +1,25 @@
 """Reads sent together come back as each would alone, on PostgreSQL in one round trip and
-on SQLite one after another; a read that fails raises what the session would."""
+on SQLite one after another; a read that fails raises what the session would; reads after
+a locking read see what committed while it waited."""
 
+import threading
+import time
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
-from sqlalchemy import bindparam, literal_column, select, text
+from sqlalchemy import (
+    Column,
+    Engine,
+    Integer,
+    MetaData,
+    Table,
+    bindparam,
+    func,
+    literal_column,
+    select,
+    text,
+)
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
@@ -66,3 +81,46 @@ def test_a_failing_read_raises_the_sessions_error_and_writes_nothing(
     session.rollback()
 
     assert session.execute(select(_projects.c.title)).all() == [(title,)]
+
+
+def test_reads_after_a_locking_read_see_what_committed_while_it_waited(engine: Engine) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer: no transaction waits for a row's lock")
+    metadata = MetaData()
+    reviews = Table("read_together_review", metadata, Column("id", Integer, primary_key=True))
+    votes = Table("read_together_vote", metadata, Column("id", Integer, primary_key=True))
+    metadata.create_all(engine)
+    try:
+        with engine.begin() as connection:
+            connection.execute(reviews.insert().values(id=1))
+        locked = select(reviews.c.id).where(reviews.c.id == 1).with_for_update()
+        counted = select(func.count()).select_from(votes)
+        found: list[Sequence[Any]] = []
+        with engine.connect() as holder:
+            holder.execute(locked)  # the row is held until this transaction commits
+
+            def read() -> None:
+                with Session(engine) as session:
+                    found.extend(read_together(session, [(locked, {}), (counted, {})]))
+                    session.rollback()
+
+            reader = threading.Thread(target=read)
+            reader.start()
+            _wait_for_a_lock_wait(engine)
+            holder.execute(votes.insert().values(id=1))
+            holder.commit()
+            reader.join(timeout=10)
+
+        assert [[tuple(row) for row in rows] for rows in found] == [[(1,)], [(1,)]]
+    finally:
+        metadata.drop_all(engine)
+
+
+def _wait_for_a_lock_wait(engine: Engine) -> None:
+    waiting = text("SELECT count(*) FROM pg_locks WHERE NOT granted")
+    deadline = time.monotonic() + 10
+    with engine.connect() as connection:
+        while connection.execute(waiting).scalar_one() == 0:
+            assert time.monotonic() < deadline, "the locking read never waited"
+            connection.rollback()
+            time.sleep(0.01)

@@ -8,9 +8,16 @@ history, the audit entries and the outbox events commit together.
 The answer is built from what the write holds, before the commit: the votes read under
 the lock plus the one just cast, the conditions just attached. Reading them back after
 the commit would return the same rows at the price of a round trip each.
+
+The lock, the review's votes and the count of its eligible voters go to the database in
+one round trip (app.read_together). The votes are read after the lock is granted, not
+before it is asked for: on PostgreSQL each statement of a query string reads what had
+committed when it starts (read committed), so a vote that committed while this one
+waited for the lock is among them.
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import bindparam, select
@@ -21,20 +28,21 @@ from app.audit.recorder import record
 from app.auth.errors import Forbidden
 from app.auth.principal import Actor
 from app.clock import utcnow
-from app.commit_writes import insert_at_commit, set_at_commit
+from app.commit_writes import change_at_commit, insert_at_commit, set_at_commit
 from app.concurrency import Precondition, check_version
-from app.gates import repository
 from app.gates.errors import GoRefused, ReviewDecided, ReviewNotFound
 from app.gates.models import GateCondition, GateReview, GateVote, ReviewStatus
 from app.gates.read_model import review_read
 from app.gates.readiness import failing_must_meet
+from app.gates.repository import VOTES, Ballot
 from app.gates.schemas import ChairDecisionCreate, ConditionTerms, ReviewRead, VoteCreate
-from app.gates.voters import eligible_voters, ensure_not_tied
+from app.gates.voters import ELIGIBLE, eligible_of, ensure_not_tied
 from app.outbox.writer import emit
 from app.portfolio.tallies import count_decision
 from app.projects.models import Project
 from app.projects.moves import ADVANCE_TRIGGER, apply_move
 from app.projects.service import engine_of, project_id_of
+from app.read_together import read_together
 from workflows.engine import WorkflowRegistry
 from workflows.gates import Decision, VotingRule
 
@@ -65,34 +73,30 @@ def cast_vote(
     """Cast or change a board member's vote; decide when the gate's voting rule is met.
     Returns the review as it stands once committed."""
     ensure_not_tied(session, actor.principal, project)
-    _lock_open(session, review, expected_version)
+    locked = _lock_open(session, review, project, expected_version)
     assert review.id is not None
     assert actor.person_id is not None
     # Read under the review's lock: no other vote on it lands until this one commits.
-    votes = repository.votes_of(session, review.id)
-    vote = next((v for v in votes if v.voter_person_id == actor.person_id), None)
+    votes = locked.votes
+    at = next((n for n, v in enumerate(votes) if v.voter_person_id == actor.person_id), None)
     # Nothing read from here on depends on the vote: it is written as the transaction
     # commits, with the review, the audit entry and the event.
     with session.no_autoflush:
-        before = None if vote is None else vote.decision
+        before = None if at is None else votes[at].decision
         cast: dict[str, Any] = {
             "decision": data.decision.value,
             "rationale": data.rationale,
             "conditions": [c.model_dump(mode="json") for c in data.conditions],
             "cast_at": utcnow(),
         }
-        if vote is None:
-            row = {
-                "review_id": review.id,
-                "voter_person_id": actor.person_id,
-                "voter_pseudonym": actor.pseudonym,
-                **cast,
-            }
-            insert_at_commit(session, _votes, row)  # its id is the database's
+        if at is None:
+            cast |= {"voter_person_id": actor.person_id, "voter_pseudonym": actor.pseudonym}
+            insert_at_commit(session, _votes, {"review_id": review.id, **cast})
             # A new vote has the highest id of the review's: it comes last, as a read would.
-            votes.append(GateVote.model_validate(row))
+            votes.append(Ballot(id=None, **cast))  # its id is the database's
         else:
-            set_at_commit(session, vote, cast)
+            change_at_commit(session, _votes, {"id": votes[at].id}, cast)
+            votes[at] = replace(votes[at], **cast)
         set_at_commit(session, review, {"version": review.version + 1})
         record(
             session,
@@ -130,7 +134,7 @@ def cast_vote(
                 registry=registry,
                 actor=actor,
             )
-    return _commit(session, review, project, votes=votes, conditions=attached)
+    return _commit(session, review, project, locked, conditions=attached)
 
 
 def decide_by_chair(
@@ -148,7 +152,7 @@ def decide_by_chair(
     if not actor.principal.board_chair:
         raise Forbidden("Only the chair of the board decides without the voting rule.")
     ensure_not_tied(session, actor.principal, project)
-    _lock_open(session, review, expected_version)
+    locked = _lock_open(session, review, project, expected_version)
     attached = _decide(
         session,
         review=review,
@@ -160,18 +164,23 @@ def decide_by_chair(
         registry=registry,
         actor=actor,
     )
-    assert review.id is not None
-    return _commit(
-        session, review, project, votes=repository.votes_of(session, review.id), conditions=attached
-    )
+    return _commit(session, review, project, locked, conditions=attached)
+
+
+@dataclass(frozen=True, slots=True)
+class _Locked:
+    """What is read with the review's lock: its votes, and who may cast them."""
+
+    votes: list[Ballot]
+    eligible: int
 
 
 def _commit(
     session: Session,
     review: GateReview,
     project: Project,
+    locked: _Locked,
     *,
-    votes: list[GateVote],
     conditions: list[GateCondition],
 ) -> ReviewRead:
     """Flush, build the answer from what was written, then commit. A review's
@@ -180,28 +189,34 @@ def _commit(
     # statement as the rest; the flush writes what else there is (a decision's conditions).
     session.flush()
     read = review_read(
-        session,
-        review,
-        project,
-        eligible_voters(session, project),
-        votes=votes,
-        conditions=conditions,
+        session, review, project, locked.eligible, votes=locked.votes, conditions=conditions
     )
     session.commit()
     return read
 
 
-def _lock_open(session: Session, review: GateReview, expected_version: Precondition | None) -> None:
-    """Lock the review's row and read again what a vote or decision may have changed."""
+def _lock_open(
+    session: Session, review: GateReview, project: Project, expected_version: Precondition | None
+) -> _Locked:
+    """Lock the review's row and read again what a vote or decision may have changed;
+    with it, its votes and the number of its eligible voters."""
     assert review.id is not None
-    row = session.execute(_LOCKED, {"review_id": review.id}).first()
-    if row is None:
+    rows, votes, eligible = read_together(
+        session,
+        [
+            (_LOCKED, {"review_id": review.id}),
+            (VOTES, {"review_id": review.id}),
+            (ELIGIBLE, eligible_of(project)),
+        ],
+    )
+    if not rows:
         raise ReviewNotFound(review.id)
-    for name, value in zip(_DECIDED, row, strict=True):
+    for name, value in zip(_DECIDED, rows[0], strict=True):
         set_committed_value(review, name, value)
     if review.status != ReviewStatus.OPEN.value:
         raise ReviewDecided(review.id or 0, review.decision)
     check_version(expected_version, review.version)
+    return _Locked(votes=[Ballot.of(row) for row in votes], eligible=int(eligible[0][0]))
 
 
 def _decide(
@@ -297,12 +312,12 @@ def _decide(
     return attached
 
 
-def _summary(votes: list[GateVote], carried: Decision) -> str:
+def _summary(votes: list[Ballot], carried: Decision) -> str:
     backing = [v.rationale for v in votes if v.decision == carried.value]
     return f"{len(backing)} of {len(votes)} votes for {carried.value}: " + " | ".join(backing)
 
 
-def _conditions_of(votes: list[GateVote], carried: Decision) -> list[ConditionTerms]:
+def _conditions_of(votes: list[Ballot], carried: Decision) -> list[ConditionTerms]:
     if carried is not Decision.GO:
         return []
     seen: dict[str, Any] = {}

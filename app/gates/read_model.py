@@ -5,7 +5,8 @@ from collections.abc import Sequence
 from sqlmodel import Session
 
 from app.gates import repository
-from app.gates.models import GateCondition, GateReview, GateVote
+from app.gates.models import GateCondition, GateReview
+from app.gates.repository import Ballot
 from app.gates.schemas import (
     ConditionRead,
     CriterionResultRead,
@@ -23,7 +24,7 @@ def review_read(
     project: Project,
     eligible: int | None = None,
     *,
-    votes: Sequence[GateVote] | None = None,
+    votes: Sequence[Ballot] | None = None,
     conditions: Sequence[GateCondition] | None = None,
 ) -> ReviewRead:
     """The review as sent; `eligible` saves recounting the voters when listing many, and

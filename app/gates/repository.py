@@ -1,6 +1,12 @@
 """Queries on gate reviews, votes and conditions; never commits."""
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
 from sqlalchemy import bindparam
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from app.gates.models import GateCondition, GateReview, GateVote, ReviewStatus
@@ -38,12 +44,47 @@ def reviews_of(session: Session, project_id: int) -> list[GateReview]:
     )
 
 
-def votes_of(session: Session, review_id: int) -> list[GateVote]:
-    return list(
-        session.exec(
-            select(GateVote).where(GateVote.review_id == review_id).order_by(col(GateVote.id))
-        )
+_votes = GateVote.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(slots=True)
+class Ballot:
+    """A vote as read: its values, not a row the session tracks. A vote is written at
+    commit by the statement that writes the rest of the decision, never by the flush."""
+
+    id: int | None
+    voter_person_id: int | None
+    voter_pseudonym: str
+    decision: str
+    rationale: str
+    conditions: list[dict[str, Any]]
+    cast_at: datetime
+
+    @classmethod
+    def of(cls, row: Any) -> "Ballot":
+        """From a row read by `VOTES`, whichever driver or cursor returned it."""
+        values: Mapping[str, Any] = row._asdict()
+        return cls(**values)
+
+
+# A review's votes, oldest first: the order they were cast in.
+VOTES = (
+    core_select(
+        _votes.c.id,
+        _votes.c.voter_person_id,
+        _votes.c.voter_pseudonym,
+        _votes.c.decision,
+        _votes.c.rationale,
+        _votes.c.conditions,
+        _votes.c.cast_at,
     )
+    .where(_votes.c.review_id == bindparam("review_id"))
+    .order_by(_votes.c.id)
+)
+
+
+def votes_of(session: Session, review_id: int) -> list[Ballot]:
+    return [Ballot.of(row) for row in session.execute(VOTES, {"review_id": review_id})]
 
 
 def vote_by(session: Session, review_id: int, person_id: int) -> GateVote | None:

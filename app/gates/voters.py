@@ -54,10 +54,13 @@ def tied(session: Session, city_id: int, project: Project) -> bool:
 def eligible_voters(session: Session, project: Project) -> int:
     """Board members who can still act (not erased) and are not tied to the project;
     counted by the database in one round trip, as every vote's answer tells it."""
-    counted = session.execute(
-        ELIGIBLE, {"project_id": project_id_of(project), "city_id": project.city_id}
-    ).scalar_one()
+    counted = session.execute(ELIGIBLE, eligible_of(project)).scalar_one()
     return int(counted)
+
+
+def eligible_of(project: Project) -> dict[str, int | None]:
+    """The values of `ELIGIBLE` for the project, for a caller that reads it with others."""
+    return {"project_id": project_id_of(project), "city_id": project.city_id}
 
 
 def ensure_not_tied(session: Session, principal: Principal, project: Project) -> None:
