@@ -3,9 +3,11 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from babel.dates import format_date
-from sqlmodel import Session, col, select
+from sqlalchemy import Table, select
+from sqlmodel import Session
 
 from app.api import API_PREFIX
 from app.clock import as_utc
@@ -105,30 +107,35 @@ def _date(moment: datetime, language: str) -> str:
     return format_date(as_utc(moment).date(), format="long", locale=language)
 
 
+_projects = Project.__table__  # type: ignore[attr-defined]
+_reviews = GateReview.__table__  # type: ignore[attr-defined]
+_kpis = Kpi.__table__  # type: ignore[attr-defined]
+_conditions = GateCondition.__table__  # type: ignore[attr-defined]
+
+
 class _Names:
-    """Titles and names the sentences mention, loaded once for a whole digest."""
+    """Titles and names the sentences mention, loaded once for a whole digest: only the
+    columns they say, as plain rows (a digest's fifty projects as whole objects cost
+    more than the rest of its lines)."""
 
     def __init__(self, session: Session, reminders: Sequence[Reminder]) -> None:
         def ids(kind: str) -> list[int]:
             return sorted({r.subject_id for r in reminders if r.subject_type == kind})
 
-        project_ids = sorted({r.project_id for r in reminders})
-        self.projects = {
-            p.id: p for p in session.exec(select(Project).where(col(Project.id).in_(project_ids)))
-        }
-        self.reviews = {
-            r.id: r
-            for r in session.exec(
-                select(GateReview).where(col(GateReview.id).in_(ids("gate_review")))
-            )
-        }
-        self.kpis = {k.id: k for k in session.exec(select(Kpi).where(col(Kpi.id).in_(ids("kpi"))))}
-        self.conditions = {
-            c.id: c
-            for c in session.exec(
-                select(GateCondition).where(col(GateCondition.id).in_(ids("gate_condition")))
-            )
-        }
+        def by_id(table: Table, *names: str, ids: list[int]) -> dict[int, Any]:
+            if not ids:
+                return {}
+            columns = [table.c.id, *(table.c[name] for name in names)]
+            return {
+                row.id: row for row in session.execute(select(*columns).where(table.c.id.in_(ids)))
+            }
+
+        self.projects = by_id(
+            _projects, "title", "stage", ids=sorted({r.project_id for r in reminders})
+        )
+        self.reviews = by_id(_reviews, "from_stage", "to_stage", ids=ids("gate_review"))
+        self.kpis = by_id(_kpis, "name", ids=ids("kpi"))
+        self.conditions = by_id(_conditions, "description", ids=ids("gate_condition"))
 
     def values_for(self, reminder: Reminder) -> dict[str, str]:
         project = self.projects.get(reminder.project_id)

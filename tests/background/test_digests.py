@@ -68,6 +68,7 @@ class TestDigests:
         assert "Breng uw stem uit bij de beoordeling idea → pilot" in _text(to[dutch.email])
         assert to[english.email]["Subject"] == "citygate: 1 reminder"
         assert "Cast your vote on the idea → pilot review" in _text(to[english.email])
+        assert f"review of {project.title}." in _text(to[english.email])
         assert "has not been updated for a long time" in _text(to[lead.email])
         # A vote owed cannot be switched off: no one-click unsubscribe in a digest of only that.
         assert to[english.email]["List-Unsubscribe"] is None
