@@ -25,13 +25,16 @@ class Reminder(SQLModel, table=True):
             name="uq_reminder_key",
         ),
         Index("ix_reminder_rule_open", "rule", "resolved_at"),
+        # A project's open reminders of a rule: every relayed event about a project
+        # refreshes them. It leads with the project for its cascade and its listing too.
+        Index("ix_reminder_project_rule_open", "project_id", "rule", "resolved_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     # "<workflow>-v<version>/<rule id>", e.g. "default-v1/vote_owed".
     rule: str = Field(max_length=80)
     event: str = Field(max_length=40)  # a workflows.reminders.ReminderEvent value
-    project_id: int = Field(foreign_key="project.id", index=True, ondelete="CASCADE")
+    project_id: int = Field(foreign_key="project.id", ondelete="CASCADE")
     subject_type: str = Field(max_length=20)  # gate_review, project, kpi, gate_condition, dpia
     subject_id: int
     person_id: int | None = Field(
