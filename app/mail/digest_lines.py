@@ -122,20 +122,18 @@ class _Names:
         def ids(kind: str) -> list[int]:
             return sorted({r.subject_id for r in reminders if r.subject_type == kind})
 
-        def by_id(table: Table, *names: str, ids: list[int]) -> dict[int, Any]:
-            if not ids:
+        def by_id(table: Table, wanted: list[int], *names: str) -> dict[int, Any]:
+            if not wanted:
                 return {}
             columns = [table.c.id, *(table.c[name] for name in names)]
-            return {
-                row.id: row for row in session.execute(select(*columns).where(table.c.id.in_(ids)))
-            }
+            rows = session.execute(select(*columns).where(table.c.id.in_(wanted)))
+            return {row.id: row for row in rows}
 
-        self.projects = by_id(
-            _projects, "title", "stage", ids=sorted({r.project_id for r in reminders})
-        )
-        self.reviews = by_id(_reviews, "from_stage", "to_stage", ids=ids("gate_review"))
-        self.kpis = by_id(_kpis, "name", ids=ids("kpi"))
-        self.conditions = by_id(_conditions, "description", ids=ids("gate_condition"))
+        project_ids = sorted({r.project_id for r in reminders})
+        self.projects = by_id(_projects, project_ids, "title", "stage")
+        self.reviews = by_id(_reviews, ids("gate_review"), "from_stage", "to_stage")
+        self.kpis = by_id(_kpis, ids("kpi"), "name")
+        self.conditions = by_id(_conditions, ids("gate_condition"), "description")
 
     def values_for(self, reminder: Reminder) -> dict[str, str]:
         project = self.projects.get(reminder.project_id)
